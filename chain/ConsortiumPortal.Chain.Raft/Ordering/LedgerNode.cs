@@ -1,0 +1,153 @@
+using ConsortiumPortal.Chain.Crypto;
+using ConsortiumPortal.Chain.Execution;
+using ConsortiumPortal.Chain.Model;
+using ConsortiumPortal.Chain.Raft.Consensus;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ConsortiumPortal.Chain.Raft.Ordering;
+
+/// <summary>
+/// One consortium node: admission into the mempool, the leader's block cutter, Raft replication (one entry per
+/// block) and applying committed blocks to the ledger. Submitters get the outcome when their block commits.
+/// </summary>
+public sealed class LedgerNode : IAsyncDisposable
+{
+    private readonly Ledger _ledger;
+    private readonly RaftLog _raft;
+    private readonly Mempool _mempool;
+    private readonly OrderingOptions _options;
+    private readonly string _nodeId;
+    private readonly Sm2KeyPair _nodeKey;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _cutter = Task.CompletedTask;
+
+    public LedgerNode(Ledger ledger, string nodeId, Sm2KeyPair nodeKey, RaftOptions raft, OrderingOptions? options = null, ILoggerFactory? loggers = null)
+    {
+        _ledger = ledger;
+        _nodeId = nodeId;
+        _nodeKey = nodeKey;
+        _options = options ?? new OrderingOptions();
+        _mempool = new Mempool(_options.MempoolCapacity);
+        _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger<LedgerNode>();
+        _raft = new RaftLog(raft, new LedgerStateMachine(this), loggers);
+        ledger.BlockCommitted += OnBlockCommitted;
+    }
+
+    public Ledger Ledger => _ledger;
+    public string NodeId => _nodeId;
+    public bool IsLeader => _raft.IsLeader;
+    public int PendingCount => _mempool.Count;
+
+    public bool IsPending(string txId) => _mempool.TryGet(txId, out _);
+
+    /// <summary>Set when this node stopped applying blocks (its state diverged or a block was invalid).</summary>
+    public string? HaltReason { get; private set; }
+
+    public event Action<string>? Halted;
+
+    public async Task StartAsync(CancellationToken token)
+    {
+        await _raft.StartAsync(token).ConfigureAwait(false);
+        _cutter = Task.Run(() => CutBlocksAsync(_stop.Token));
+    }
+
+    public Task WaitForLeadershipAsync(TimeSpan timeout, CancellationToken token) => _raft.WaitForLeadershipAsync(timeout, token);
+
+    /// <summary>
+    /// Admits a transaction and waits until it commits (or is refused). The signature is verified here, on the
+    /// caller's thread, so concurrent submitters verify on all cores.
+    /// </summary>
+    public Task<TxOutcome> SubmitAsync(SignedTransaction tx)
+    {
+        if (HaltReason is not null) return Task.FromResult(TxOutcome.Refused(tx.IdHex, new("halted", HaltReason)));
+        if (_mempool.TryGet(tx.IdHex, out var already)) return already.Outcome.Task;
+        if (_ledger.Admit(tx) is { } refusal) return Task.FromResult(TxOutcome.Refused(tx.IdHex, refusal));
+        var pending = _mempool.Add(tx, out _);
+        return pending is null
+            ? Task.FromResult(TxOutcome.Refused(tx.IdHex, new("busy", "the node has too many pending transactions; retry later")))
+            : pending.Outcome.Task;
+    }
+
+    private async Task CutBlocksAsync(CancellationToken token)
+    {
+        var dropped = new List<(SignedTransaction Tx, AdmissionError Reason)>();
+        while (!token.IsCancellationRequested && HaltReason is null)
+        {
+            List<Mempool.Pending> batch;
+            try { batch = await _mempool.TakeBatchAsync(_options.MaxTransactionsPerBlock, _options.MaxWait, token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { break; }
+            if (batch.Count == 0) continue;
+            if (!_raft.IsLeader)
+            {
+                // Forwarding to the leader is the multi-node issue; a lone follower keeps them until it leads.
+                _mempool.Requeue(batch);
+                await Task.Delay(50, token).ConfigureAwait(false);
+                continue;
+            }
+            try
+            {
+                dropped.Clear();
+                var block = _ledger.Propose(batch.Select(p => p.Transaction).ToArray(), _nodeId, _nodeKey,
+                    DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), dropped);
+                foreach (var (tx, reason) in dropped) _mempool.Complete(tx.IdHex, TxOutcome.Refused(tx.IdHex, reason));
+                if (block.Transactions.Count == 0) continue;
+                if (!await _raft.ReplicateAsync(block.Serialize(), token).ConfigureAwait(false))
+                {
+                    _log.LogWarning("Block {Height} was not committed (leadership lost); its transactions wait for the next leader", block.Height);
+                    _mempool.Requeue(batch.Where(p => !_ledger.Store.ContainsTransaction(p.Transaction.IdHex)));
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested) { break; }
+            catch (Exception e) when (HaltReason is null && e is not StateDivergenceException)
+            {
+                _log.LogError(e, "Cutting a block failed; its transactions are retried");
+                _mempool.Requeue(batch.Where(p => !_ledger.Store.ContainsTransaction(p.Transaction.IdHex)));
+                await Task.Delay(100, token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void OnBlockCommitted(Block block, BlockExecution execution)
+    {
+        for (var i = 0; i < block.Transactions.Count; i++)
+        {
+            var id = block.Transactions[i].IdHex;
+            _mempool.Complete(id, new TxOutcome(id, block.Height, i, execution.Results[i], null));
+        }
+    }
+
+    internal void Halt(string reason)
+    {
+        if (HaltReason is not null) return;
+        HaltReason = reason;
+        _log.LogCritical("Node {Node} halted: {Reason}", _nodeId, reason);
+        Halted?.Invoke(reason);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        try { await _cutter.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        await _raft.DisposeAsync().ConfigureAwait(false);
+        _ledger.BlockCommitted -= OnBlockCommitted;
+    }
+
+    /// <summary>Raft's view of the ledger: committed entries are blocks; the applied height is the ledger's.</summary>
+    private sealed class LedgerStateMachine(LedgerNode node) : IReplicatedStateMachine
+    {
+        public long AppliedHeight => node._ledger.Height;
+
+        public ValueTask ApplyAsync(ReadOnlyMemory<byte> payload, CancellationToken token)
+        {
+            if (node.HaltReason is not null) return ValueTask.CompletedTask;
+            try { node._ledger.Apply(payload.Span); }
+            catch (Exception e) when (e is StateDivergenceException or InvalidBlockException or FormatException)
+            {
+                node.Halt(e.Message);
+            }
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.RegularExpressions;
+using ConsortiumPortal.Chain.Crypto;
+using ConsortiumPortal.Chain.Execution;
+using ConsortiumPortal.Chain.State;
+
+namespace ConsortiumPortal.Chain.Membership;
+
+/// <summary>
+/// The membership registry: organisations with roles and keys from genesis, nodes, the governance policy, and the
+/// person certificates each organisation issues and revokes. The ledger resolves every signer through it.
+/// </summary>
+public sealed partial class MembershipContract : Contract
+{
+    public const string ContractName = "membership";
+    public override string Name => ContractName;
+
+    public static class Keys
+    {
+        public const string Consortium = "membership/consortium";
+        public const string OrganisationPrefix = "membership/org/";
+        public const string CertificatePrefix = "membership/cert/";
+        public const string NodePrefix = "membership/node/";
+        public static string Organisation(string id) => OrganisationPrefix + id;
+        public static string Certificate(string id) => CertificatePrefix + id;
+        public static string Node(string id) => NodePrefix + id;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
+    private static partial Regex OrganisationIdPattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    private static partial Regex PersonNamePattern();
+
+    [ContractMethod("genesis")]
+    public object Genesis(ContractContext ctx, GenesisDocument genesis)
+    {
+        ContractContext.Require(ctx.Height == 0 && ReferenceEquals(ctx.Caller, CallerIdentity.Genesis), "genesis runs only in block 0");
+        ContractContext.Require(genesis.Organisations.Count > 0, "genesis needs at least one organisation");
+        ContractContext.Require(genesis.Nodes.Count > 0, "genesis needs at least one node");
+        ValidatePolicy(genesis.Policy);
+        ctx.State.Put(Keys.Consortium, new Consortium(genesis.ChainId, genesis.Name, genesis.Timestamp, genesis.Policy));
+        foreach (var org in genesis.Organisations)
+        {
+            ContractContext.Require(OrganisationIdPattern().IsMatch(org.Id), $"organisation id \"{org.Id}\" must match [a-z0-9-], at most 32 characters");
+            ContractContext.Require(!ctx.State.Exists(Keys.Organisation(org.Id)), $"organisation \"{org.Id}\" appears twice");
+            ContractContext.Require(org.Roles.Count > 0 && org.Roles.All(Roles.IsOrganisationRole), $"organisation \"{org.Id}\" has an unknown role");
+            RequireValidKey(org.PublicKey);
+            ctx.State.Put(Keys.Organisation(org.Id), new Organisation(org.Id, org.Name, org.Roles, org.PublicKey, 0));
+            // The organisation's root certificate: its id is the organisation id; it holds every role of the
+            // organisation and administers the organisation's people.
+            ctx.State.Put(Keys.Certificate(org.Id), new Certificate(org.Id, org.Id, org.Name, [.. org.Roles, Roles.OrgAdmin],
+                org.PublicKey, 0, "genesis", null, null, null));
+        }
+        foreach (var node in genesis.Nodes)
+        {
+            ContractContext.Require(ctx.State.Exists(Keys.Organisation(node.OrganisationId)), $"node \"{node.Id}\" names an unknown organisation");
+            ContractContext.Require(!ctx.State.Exists(Keys.Node(node.Id)), $"node \"{node.Id}\" appears twice");
+            RequireValidKey(node.PublicKey);
+            ctx.State.Put(Keys.Node(node.Id), node);
+        }
+        ctx.Emit("ConsortiumFounded", new { chainId = genesis.ChainId, organisations = genesis.Organisations.Count, nodes = genesis.Nodes.Count });
+        return new { genesis.ChainId };
+    }
+
+    public sealed record IssueCertificateArgs(string CertificateId, string Name, IReadOnlyList<string> Roles, string PublicKey);
+
+    /// <summary>An organisation admin issues a certificate to one of the organisation's people.</summary>
+    [ContractMethod("issueCertificate")]
+    public object IssueCertificate(ContractContext ctx, IssueCertificateArgs args)
+    {
+        ContractContext.Require(ctx.Caller.IsOrganisationAdmin, "only an organisation admin may issue certificates");
+        var org = ctx.State.Get<Organisation>(Keys.Organisation(ctx.Caller.OrganisationId))
+                  ?? throw new ContractException("the caller's organisation is not a member");
+        var prefix = org.Id + "/";
+        ContractContext.Require(args.CertificateId.StartsWith(prefix, StringComparison.Ordinal)
+                                && PersonNamePattern().IsMatch(args.CertificateId[prefix.Length..]),
+            $"certificate id must be \"{prefix}<name>\" with [a-z0-9._-], at most 64 characters");
+        ContractContext.Require(!ctx.State.Exists(Keys.Certificate(args.CertificateId)), $"certificate \"{args.CertificateId}\" already exists");
+        ContractContext.Require(!string.IsNullOrWhiteSpace(args.Name) && args.Name.Length <= 128, "name must be 1..128 characters");
+        foreach (var role in args.Roles)
+            ContractContext.Require(role == Roles.OrgAdmin || org.Roles.Contains(role), $"role \"{role}\" is not held by organisation \"{org.Id}\"");
+        RequireValidKey(args.PublicKey);
+        var certificate = new Certificate(args.CertificateId, org.Id, args.Name, args.Roles.Distinct().ToArray(), args.PublicKey,
+            ctx.Height, ctx.Caller.CertificateId, null, null, null);
+        ctx.State.Put(Keys.Certificate(args.CertificateId), certificate);
+        ctx.Emit("CertificateIssued", new { certificateId = args.CertificateId, organisationId = org.Id, roles = certificate.Roles });
+        return new { certificateId = args.CertificateId };
+    }
+
+    public sealed record RevokeCertificateArgs(string CertificateId, string Reason);
+
+    /// <summary>Revokes a person's certificate: their later transactions are refused, earlier ones still verify.</summary>
+    [ContractMethod("revokeCertificate")]
+    public object RevokeCertificate(ContractContext ctx, RevokeCertificateArgs args)
+    {
+        ContractContext.Require(ctx.Caller.IsOrganisationAdmin, "only an organisation admin may revoke certificates");
+        var certificate = ctx.State.Get<Certificate>(Keys.Certificate(args.CertificateId))
+                          ?? throw new ContractException($"certificate \"{args.CertificateId}\" does not exist");
+        ContractContext.Require(certificate.OrganisationId == ctx.Caller.OrganisationId, "a certificate can be revoked only by its own organisation");
+        ContractContext.Require(certificate.Id != certificate.OrganisationId, "an organisation's root certificate is changed through governance, not revoked");
+        ContractContext.Require(!certificate.IsRevoked, $"certificate \"{args.CertificateId}\" is already revoked");
+        ContractContext.Require(!string.IsNullOrWhiteSpace(args.Reason) && args.Reason.Length <= 256, "a reason of 1..256 characters is required");
+        ctx.State.Put(Keys.Certificate(args.CertificateId), certificate with
+        {
+            RevokedAtHeight = ctx.Height, RevokedBy = ctx.Caller.CertificateId, RevocationReason = args.Reason,
+        });
+        ctx.Emit("CertificateRevoked", new { certificateId = args.CertificateId, reason = args.Reason });
+        return new { certificateId = args.CertificateId, revokedAtHeight = ctx.Height };
+    }
+
+    /// <summary>Resolves a signer for the ledger; the error says why a signer may not act.</summary>
+    public static (CallerIdentity? Caller, Certificate? Certificate, string? Error) ResolveSigner(IStateReader state, string certificateId)
+    {
+        var certificate = Read<Certificate>(state, Keys.Certificate(certificateId));
+        if (certificate is null) return (null, null, $"unknown signer certificate \"{certificateId}\"");
+        if (certificate.IsRevoked) return (null, certificate, $"certificate \"{certificateId}\" was revoked at height {certificate.RevokedAtHeight}");
+        var org = Read<Organisation>(state, Keys.Organisation(certificate.OrganisationId));
+        if (org is null) return (null, certificate, $"organisation \"{certificate.OrganisationId}\" is not a member");
+        return (new CallerIdentity(certificate.Id, org.Id, certificate.Roles, org.Roles), certificate, null);
+    }
+
+    public static T? Read<T>(IStateReader state, string key) where T : class =>
+        state.Get(key) is { } json ? Encoding.CanonicalJson.Deserialize<T>(System.Text.Encoding.UTF8.GetBytes(json)) : null;
+
+    private static void RequireValidKey(string publicKeyHex)
+    {
+        try { Sm2.PublicKeyFromHex(publicKeyHex); }
+        catch (FormatException e) { throw new ContractException($"invalid SM2 public key: {e.Message}"); }
+    }
+
+    private static void ValidatePolicy(GovernancePolicy policy) =>
+        ContractContext.Require(policy.ThresholdDenominator > 0 && policy.ThresholdNumerator > 0
+                                && policy.ThresholdNumerator <= policy.ThresholdDenominator, "the governance threshold must be a fraction in (0, 1]");
+}

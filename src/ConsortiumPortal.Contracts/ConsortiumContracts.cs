@@ -1,0 +1,10 @@
+using ConsortiumPortal.Chain.Execution;
+using ConsortiumPortal.Contracts.Settlement;
+
+namespace ConsortiumPortal.Contracts;
+
+/// <summary>Every business contract of the consortium, in one place: the ledger registers exactly these.</summary>
+public static class ConsortiumContracts
+{
+    public static IReadOnlyList<Contract> All() => [new SettlementContract()];
+}

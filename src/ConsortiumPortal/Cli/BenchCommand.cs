@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using ConsortiumPortal.Chain.Model;
+using ConsortiumPortal.Chain.Raft.Ordering;
+using ConsortiumPortal.Contracts.Settlement;
+using ConsortiumPortal.Node;
+using ConsortiumPortal.Seed;
+
+namespace ConsortiumPortal.Cli;
+
+/// <summary>
+/// `bench --data DIR [--txs N] [--clients C] [--single S]`: settlement transfers through the same in-process path
+/// the HTTP API uses (parse the wire JSON, admit with SM2 verification, mempool, block cutter, Raft, apply).
+/// Transactions are signed before the clock starts, as clients sign on their own machines. Prints committed tx/s
+/// with C concurrent clients, their commit latency percentiles, then the latency of S transactions sent one at a time.
+/// </summary>
+public static class BenchCommand
+{
+    public static async Task<int> RunAsync(CliArguments args)
+    {
+        var data = new DataDirectory(args.Required("data"));
+        var total = (int)args.Long("txs", 20_000);
+        var clients = (int)args.Long("clients", 1_000);
+        var single = (int)args.Long("single", 200);
+        using var loggers = CliLogging.Create();
+        var keys = data.OpenKeystore(CliArguments.MasterKey, loggers.CreateLogger("bench"));
+        if (!data.IsInitialized)
+        {
+            Console.WriteLine($"initialising the demo consortium in {data.Root}");
+            await NodeRuntime.InitializeAsync(data, keys, demo: true, null, "http://localhost:5000", loggers, CancellationToken.None);
+        }
+        await using var runtime = await NodeRuntime.StartAsync(data, keys, new OrderingOptions(), loggers, CancellationToken.None);
+        var ledger = runtime.Ledger;
+        var operators = DemoConsortium.Organisations.Select(o => $"{o.Id}/operator").Where(keys.Contains).ToArray();
+        if (operators.Length < 2) throw new UsageException("the data directory has no demo operators to sign with; use an empty directory");
+        var builders = operators.Select(id => new TxBuilder(ledger.ChainId, id, keys.Get(id))).ToArray();
+
+        Console.WriteLine($"signing {total + single} transfers with {builders.Length} signers...");
+        var wire = new byte[total + single][];
+        var height = ledger.Height;
+        Parallel.For(0, wire.Length, i =>
+        {
+            var from = i % builders.Length;
+            var to = DemoConsortium.Organisations[(from + 1) % DemoConsortium.Organisations.Count].Id;
+            wire[i] = System.Text.Encoding.UTF8.GetBytes(builders[from].Build(SettlementContract.ContractName, "transfer",
+                new SettlementContract.TransferArgs(to, 1, "bench"), height).ToJson());
+        });
+
+        var startHeight = ledger.Height;
+        var latencies = new double[total];
+        var failures = 0;
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < total)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var outcome = await runtime.Node.SubmitAsync(SignedTransaction.Parse(wire[i]));
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (outcome.Result is not { Succeeded: true }) Interlocked.Increment(ref failures);
+            }
+        })));
+        clock.Stop();
+        var blocks = ledger.Height - startHeight;
+        Console.WriteLine($"throughput: {total} txs, {clients} clients: {total / clock.Elapsed.TotalSeconds:N0} committed tx/s in {clock.Elapsed.TotalSeconds:N2} s, " +
+                          $"{blocks} blocks ({(blocks == 0 ? 0 : total / (double)blocks):N0} tx/block), {failures} failed");
+        Console.WriteLine($"commit latency under load: p50 {Percentile(latencies, 50):N1} ms, p90 {Percentile(latencies, 90):N1} ms, p99 {Percentile(latencies, 99):N1} ms");
+
+        var singles = new double[single];
+        for (var i = 0; i < single; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var outcome = await runtime.Node.SubmitAsync(SignedTransaction.Parse(wire[total + i]));
+            singles[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (outcome.Result is not { Succeeded: true }) failures++;
+        }
+        Console.WriteLine($"single tx latency ({single} sent one at a time): p50 {Percentile(singles, 50):N2} ms, p90 {Percentile(singles, 90):N2} ms, p99 {Percentile(singles, 99):N2} ms");
+        return failures == 0 ? 0 : 1;
+    }
+
+
+    private static double Percentile(double[] values, double p)
+    {
+        if (values.Length == 0) return 0;
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+}
