@@ -89,8 +89,7 @@ public sealed partial class Ledger : IDisposable
         if (body.ExpiryHeight < nextHeight) return new("expired", $"transaction expired at height {body.ExpiryHeight}; the next block is {nextHeight}");
         if (!Contracts.Exists(body.Contract, body.Method)) return new("unknown-method", $"unknown contract method \"{body.Contract}.{body.Method}\"");
         if (Store.ContainsTransaction(tx.IdHex)) return new("duplicate", $"transaction {tx.IdHex} is already committed");
-        using var connection = new ReaderState(Store);
-        var (caller, certificate, error) = MembershipContract.ResolveSigner(connection, body.Signer);
+        var (caller, certificate, error) = MembershipContract.ResolveSigner(Store.Committed, body.Signer);
         if (caller is null) return new(certificate is null ? "unknown-signer" : "revoked", error!);
         if (!tx.VerifySignature(SignerKeys.Get(certificate!.Id, certificate.PublicKey)))
             return new("bad-signature", "the signature does not verify against the signer's certificate");
@@ -112,7 +111,7 @@ public sealed partial class Ledger : IDisposable
             var txs = new List<SignedTransaction>(candidates.Count);
             foreach (var tx in candidates)
             {
-                if (!seen.Add(tx.IdHex) || Store.ContainsTransaction(tx.IdHex)) dropped.Add((tx, new("duplicate", $"transaction {tx.IdHex} is already committed")));
+                if (!seen.Add(tx.IdHex) || Store.ContainsCommittedTransaction(tx.IdHex)) dropped.Add((tx, new("duplicate", $"transaction {tx.IdHex} is already committed")));
                 else if (tx.Body.ExpiryHeight < height) dropped.Add((tx, new("expired", $"transaction expired at height {tx.Body.ExpiryHeight}")));
                 else txs.Add(tx);
             }
@@ -155,7 +154,7 @@ public sealed partial class Ledger : IDisposable
 
     public bool Apply(Block block) => Apply(block.Header, block.Serialize());
 
-    private bool ContainsCommitted(string txId) => Store.ContainsTransaction(txId);
+    private bool ContainsCommitted(string txId) => Store.ContainsCommittedTransaction(txId);
 
     private void Commit(Block block, BlockExecution execution)
     {
@@ -206,24 +205,6 @@ public sealed partial class Ledger : IDisposable
     }
 
     public void Dispose() => Store.Dispose();
-
-    /// <summary>State reads from a connection of their own, for admission on request threads.</summary>
-    private sealed class ReaderState(LedgerStore store) : State.IStateReader, IDisposable
-    {
-        private readonly Microsoft.Data.Sqlite.SqliteConnection _connection = store.OpenReader();
-
-        public string? Get(string key)
-        {
-            using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT value FROM state WHERE key = $k";
-            cmd.Parameters.AddWithValue("$k", key);
-            return cmd.ExecuteScalar() as string;
-        }
-
-        public IEnumerable<KeyValuePair<string, string>> Scan(string prefix) => store.Scan(prefix);
-
-        public void Dispose() => _connection.Dispose();
-    }
 }
 
 /// <summary>Parsed SM2 public keys by certificate id: parsing and on-curve checks cost more than a lookup.</summary>

@@ -39,9 +39,10 @@ public sealed class Mempool(int capacity)
     public bool TryGet(string txId, out Pending pending) => _pending.TryGetValue(txId, out pending!);
 
     /// <summary>Waits for at least one transaction, then collects up to <paramref name="max"/>, waiting at most <paramref name="maxWait"/> for more.</summary>
-    public async Task<List<Pending>> TakeBatchAsync(int max, TimeSpan maxWait, CancellationToken token)
+    /// <remarks>Blocking: it runs on the block cutter's own thread.</remarks>
+    public List<Pending> TakeBatch(int max, TimeSpan maxWait, CancellationToken token)
     {
-        await _signal.WaitAsync(token).ConfigureAwait(false);
+        _signal.Wait(token);
         var batch = new List<Pending>(Math.Min(max, 1024));
         Drain(batch, max);
         if (batch.Count < max && maxWait > TimeSpan.Zero)
@@ -50,7 +51,7 @@ public sealed class Mempool(int capacity)
             while (batch.Count < max)
             {
                 var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || !await _signal.WaitAsync(left, token).ConfigureAwait(false)) break;
+                if (left <= TimeSpan.Zero || !_signal.Wait(left, token)) break;
                 Drain(batch, max);
             }
         }

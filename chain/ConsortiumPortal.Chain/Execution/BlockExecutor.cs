@@ -9,8 +9,9 @@ using ConsortiumPortal.Chain.State;
 namespace ConsortiumPortal.Chain.Execution;
 
 /// <summary>The deterministic result of executing a block over some state.</summary>
+/// <param name="ResultBytes">canonical bytes of each result, computed once for the receipts root and storage.</param>
 public sealed record BlockExecution(
-    IReadOnlyDictionary<string, string?> Writes, IReadOnlyList<TxResult> Results, byte[] StateRoot, byte[] ReceiptsRoot);
+    IReadOnlyDictionary<string, string?> Writes, IReadOnlyList<TxResult> Results, IReadOnlyList<byte[]> ResultBytes, byte[] StateRoot, byte[] ReceiptsRoot);
 
 /// <summary>A block is invalid as a whole (bad signature, broken link): it must never be applied.</summary>
 public sealed class InvalidBlockException(long height, string reason) : Exception($"block {height} is invalid: {reason}")
@@ -39,8 +40,9 @@ public sealed class BlockExecutor(ContractRegistry contracts, string chainId)
         for (var i = 0; i < transactions.Count; i++)
             results[i] = ExecuteOne(block, height, blockTime, transactions[i]);
         var stateRoot = StateRoot.Next(previousStateRoot, block.Writes);
-        var receiptsRoot = MerkleTree.Root(results.Select(r => r.Hash()).ToArray());
-        return new BlockExecution(block.Writes, results, stateRoot, receiptsRoot);
+        var resultBytes = results.Select(r => r.ToCanonicalBytes()).ToArray();
+        var receiptsRoot = MerkleTree.Root(resultBytes.Select(b => Sm3.Hash(b)).ToArray());
+        return new BlockExecution(block.Writes, results, resultBytes, stateRoot, receiptsRoot);
     }
 
     private TxResult ExecuteOne(StateOverlay block, long height, long blockTime, SignedTransaction tx)

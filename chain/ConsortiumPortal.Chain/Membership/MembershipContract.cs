@@ -119,8 +119,16 @@ public sealed partial class MembershipContract : Contract
         return (new CallerIdentity(certificate.Id, org.Id, certificate.Roles, org.Roles), certificate, null);
     }
 
-    public static T? Read<T>(IStateReader state, string key) where T : class =>
-        state.Get(key) is { } json ? Encoding.CanonicalJson.Deserialize<T>(System.Text.Encoding.UTF8.GetBytes(json)) : null;
+    public static T? Read<T>(IStateReader state, string key) where T : class
+    {
+        if (state.Get(key) is not { } json) return null;
+        if (Parsed.Count > 50_000) Parsed.Clear();
+        return (T)Parsed.GetOrAdd((typeof(T), json), static k => Encoding.CanonicalJson.Deserialize<T>(System.Text.Encoding.UTF8.GetBytes(k.Json)));
+    }
+
+    // Membership records are read for every transaction and rarely change. The cache is keyed by the stored JSON
+    // itself, so it can never return a stale record; records are immutable.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type Type, string Json), object> Parsed = new();
 
     private static void RequireValidKey(string publicKeyHex)
     {

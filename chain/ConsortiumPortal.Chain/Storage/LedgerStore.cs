@@ -23,6 +23,17 @@ public sealed class LedgerStore : IStateReader, IDisposable
     private readonly SqliteConnection _writer;
     private readonly Lock _writeLock = new();
     private readonly SqliteCommand _getState;
+    private readonly SqliteCommand _containsTx;
+    private readonly System.Collections.Concurrent.ConcurrentBag<StoreReader> _readers = new();
+
+    // Committed values of recently used keys (balances, certificates): execution and admission read the same few
+    // keys for every transaction. Only the writer fills it (reads under the write lock, and every appended block),
+    // so a value in it is never older than the last committed block. Bounded: cleared when it grows too large.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _hot = new(StringComparer.Ordinal);
+    private const int HotCapacity = 200_000;
+
+    /// <summary>Transactions are numbered height * 2^20 + index: rows are appended in order, never inserted in the middle.</summary>
+    private static long Sequence(long height, int index) => (height << 20) + index;
 
     public long Height { get; private set; } = -1;
     public string HeadHash { get; private set; } = BlockHeader.ZeroHash;
@@ -43,16 +54,18 @@ public sealed class LedgerStore : IStateReader, IDisposable
                 height INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, header TEXT NOT NULL,
                 header_signature BLOB NOT NULL, tx_count INTEGER NOT NULL, timestamp INTEGER NOT NULL, state_root TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS transactions(
-                tx_id TEXT PRIMARY KEY, height INTEGER NOT NULL, idx INTEGER NOT NULL, body TEXT NOT NULL,
-                signature BLOB NOT NULL, signer TEXT NOT NULL, contract TEXT NOT NULL, method TEXT NOT NULL) WITHOUT ROWID;
-            CREATE UNIQUE INDEX IF NOT EXISTS transactions_position ON transactions(height, idx);
+                seq INTEGER PRIMARY KEY, tx_id TEXT NOT NULL UNIQUE, height INTEGER NOT NULL, idx INTEGER NOT NULL,
+                body TEXT NOT NULL, signature BLOB NOT NULL, signer TEXT NOT NULL, contract TEXT NOT NULL, method TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS receipts(
-                tx_id TEXT PRIMARY KEY, height INTEGER NOT NULL, status TEXT NOT NULL, result TEXT NOT NULL) WITHOUT ROWID;
+                seq INTEGER PRIMARY KEY, tx_id TEXT NOT NULL, height INTEGER NOT NULL, status TEXT NOT NULL, result TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value TEXT NOT NULL, height INTEGER NOT NULL) WITHOUT ROWID;
             """);
         _getState = _writer.CreateCommand();
         _getState.CommandText = "SELECT value FROM state WHERE key = $k";
         _getState.Parameters.Add("$k", SqliteType.Text);
+        _containsTx = _writer.CreateCommand();
+        _containsTx.CommandText = "SELECT 1 FROM transactions WHERE tx_id = $id";
+        _containsTx.Parameters.Add("$id", SqliteType.Text);
         using var head = _writer.CreateCommand();
         head.CommandText = "SELECT height, hash, state_root FROM blocks ORDER BY height DESC LIMIT 1";
         using var reader = head.ExecuteReader();
@@ -111,7 +124,8 @@ public sealed class LedgerStore : IStateReader, IDisposable
             using (var insertReceipt = _writer.CreateCommand())
             {
                 insertTx.Transaction = tx;
-                insertTx.CommandText = "INSERT INTO transactions VALUES($id, $h, $i, $body, $sig, $signer, $contract, $method)";
+                insertTx.CommandText = "INSERT INTO transactions VALUES($seq, $id, $h, $i, $body, $sig, $signer, $contract, $method)";
+                var pSeq = insertTx.Parameters.Add("$seq", SqliteType.Integer);
                 var pId = insertTx.Parameters.Add("$id", SqliteType.Text);
                 insertTx.Parameters.AddWithValue("$h", block.Height);
                 var pIdx = insertTx.Parameters.Add("$i", SqliteType.Integer);
@@ -122,7 +136,8 @@ public sealed class LedgerStore : IStateReader, IDisposable
                 var pMethod = insertTx.Parameters.Add("$method", SqliteType.Text);
                 insertTx.Prepare();
                 insertReceipt.Transaction = tx;
-                insertReceipt.CommandText = "INSERT INTO receipts VALUES($id, $h, $status, $result)";
+                insertReceipt.CommandText = "INSERT INTO receipts VALUES($seq, $id, $h, $status, $result)";
+                var rSeq = insertReceipt.Parameters.Add("$seq", SqliteType.Integer);
                 var rId = insertReceipt.Parameters.Add("$id", SqliteType.Text);
                 insertReceipt.Parameters.AddWithValue("$h", block.Height);
                 var rStatus = insertReceipt.Parameters.Add("$status", SqliteType.Text);
@@ -131,12 +146,13 @@ public sealed class LedgerStore : IStateReader, IDisposable
                 for (var i = 0; i < block.Transactions.Count; i++)
                 {
                     var t = block.Transactions[i];
+                    pSeq.Value = rSeq.Value = Sequence(block.Height, i);
                     pId.Value = t.IdHex; pIdx.Value = i; pBody.Value = System.Text.Encoding.UTF8.GetString(t.BodyBytes);
                     pSig.Value = t.Signature; pSigner.Value = t.Body.Signer; pContract.Value = t.Body.Contract; pMethod.Value = t.Body.Method;
                     insertTx.ExecuteNonQuery();
                     var result = execution.Results[i];
                     rId.Value = t.IdHex; rStatus.Value = result.Status;
-                    rResult.Value = System.Text.Encoding.UTF8.GetString(result.ToCanonicalBytes());
+                    rResult.Value = System.Text.Encoding.UTF8.GetString(execution.ResultBytes[i]);
                     insertReceipt.ExecuteNonQuery();
                 }
             }
@@ -157,7 +173,10 @@ public sealed class LedgerStore : IStateReader, IDisposable
                     else { uk.Value = key; uv.Value = value; upsert.ExecuteNonQuery(); }
                 }
             }
-            tx.Commit();
+            try { tx.Commit(); }
+            catch { _hot.Clear(); throw; }
+            if (_hot.Count + execution.Writes.Count > HotCapacity) _hot.Clear();
+            foreach (var (key, value) in execution.Writes) _hot[key] = value;
             Height = block.Height;
             HeadHash = hash;
             HeadStateRoot = execution.StateRoot;
@@ -169,10 +188,13 @@ public sealed class LedgerStore : IStateReader, IDisposable
     // built reads the state its predecessor committed); Scan opens its own reader.
     public string? Get(string key)
     {
+        if (_hot.TryGetValue(key, out var cached)) return cached;
         lock (_writeLock)
         {
             _getState.Parameters[0].Value = key;
-            return _getState.ExecuteScalar() as string;
+            var value = _getState.ExecuteScalar() as string;
+            if (_hot.Count < HotCapacity) _hot[key] = value;
+            return value;
         }
     }
 
@@ -189,13 +211,63 @@ public sealed class LedgerStore : IStateReader, IDisposable
         return rows;
     }
 
+    /// <summary>Whether a transaction is committed; safe from any thread.</summary>
     public bool ContainsTransaction(string txId)
     {
-        using var connection = OpenReader();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT 1 FROM transactions WHERE tx_id = $id";
-        cmd.Parameters.AddWithValue("$id", txId);
-        return cmd.ExecuteScalar() is not null;
+        var reader = RentReader();
+        try { return reader.ContainsTransaction(txId); }
+        finally { _readers.Add(reader); }
+    }
+
+    /// <summary>The same, on the writer's connection: for the apply path, which already holds the write order.</summary>
+    internal bool ContainsCommittedTransaction(string txId)
+    {
+        lock (_writeLock)
+        {
+            _containsTx.Parameters[0].Value = txId;
+            return _containsTx.ExecuteScalar() is not null;
+        }
+    }
+
+    /// <summary>Committed state read on a pooled reader connection; safe from any thread (admission, pages).</summary>
+    public string? ReadCommitted(string key)
+    {
+        if (_hot.TryGetValue(key, out var cached)) return cached;
+        var reader = RentReader();
+        try { return reader.Get(key); }
+        finally { _readers.Add(reader); }
+    }
+
+    /// <summary>Committed state as seen from any thread: the view admission checks run against.</summary>
+    public IStateReader Committed => new CommittedView(this);
+
+    private sealed class CommittedView(LedgerStore store) : IStateReader
+    {
+        public string? Get(string key) => store.ReadCommitted(key);
+        public IEnumerable<KeyValuePair<string, string>> Scan(string prefix) => store.Scan(prefix);
+    }
+
+    private StoreReader RentReader() => _readers.TryTake(out var reader) ? reader : new StoreReader(OpenReader());
+
+    /// <summary>A reader connection with its prepared statements, pooled: opening connections per call costs more than the query.</summary>
+    private sealed class StoreReader
+    {
+        private readonly SqliteCommand _get;
+        private readonly SqliteCommand _contains;
+
+        public StoreReader(SqliteConnection connection)
+        {
+            _get = connection.CreateCommand();
+            _get.CommandText = "SELECT value FROM state WHERE key = $k";
+            _get.Parameters.Add("$k", SqliteType.Text);
+            _contains = connection.CreateCommand();
+            _contains.CommandText = "SELECT 1 FROM transactions WHERE tx_id = $id";
+            _contains.Parameters.Add("$id", SqliteType.Text);
+        }
+
+        public string? Get(string key) { _get.Parameters[0].Value = key; return _get.ExecuteScalar() as string; }
+        public bool ContainsTransaction(string txId) { _contains.Parameters[0].Value = txId; return _contains.ExecuteScalar() is not null; }
+        public void Dispose() { var c = _get.Connection; _get.Dispose(); _contains.Dispose(); c?.Dispose(); }
     }
 
     public StoredTransaction? GetTransaction(string txId)
@@ -203,7 +275,7 @@ public sealed class LedgerStore : IStateReader, IDisposable
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = """
-            SELECT t.body, t.signature, t.height, t.idx, r.result FROM transactions t JOIN receipts r ON r.tx_id = t.tx_id
+            SELECT t.body, t.signature, t.height, t.idx, r.result FROM transactions t JOIN receipts r ON r.seq = t.seq
             WHERE t.tx_id = $id
             """;
         cmd.Parameters.AddWithValue("$id", txId);
@@ -216,7 +288,7 @@ public sealed class LedgerStore : IStateReader, IDisposable
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = """
-            SELECT t.body, t.signature, t.height, t.idx, r.result FROM transactions t JOIN receipts r ON r.tx_id = t.tx_id
+            SELECT t.body, t.signature, t.height, t.idx, r.result FROM transactions t JOIN receipts r ON r.seq = t.seq
             WHERE t.height = $h AND t.idx = $i
             """;
         cmd.Parameters.AddWithValue("$h", height);
@@ -242,8 +314,8 @@ public sealed class LedgerStore : IStateReader, IDisposable
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = """
-            SELECT t.body, t.signature, t.height, t.idx, r.result FROM transactions t JOIN receipts r ON r.tx_id = t.tx_id
-            WHERE t.height = $h ORDER BY t.idx
+            SELECT t.body, t.signature, t.height, t.idx, r.result FROM transactions t JOIN receipts r ON r.seq = t.seq
+            WHERE t.height = $h ORDER BY t.seq
             """;
         cmd.Parameters.AddWithValue("$h", height);
         using var reader = cmd.ExecuteReader();
@@ -279,6 +351,8 @@ public sealed class LedgerStore : IStateReader, IDisposable
 
     public void Dispose()
     {
+        while (_readers.TryTake(out var reader)) reader.Dispose();
+        _containsTx.Dispose();
         _getState.Dispose();
         _writer.Dispose();
         SqliteConnection.ClearPool(_writer);
