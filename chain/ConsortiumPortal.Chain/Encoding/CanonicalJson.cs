@@ -35,7 +35,10 @@ public static class CanonicalJson
     public static byte[] Canonicalize(JsonElement element)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        Write(element, buffer, 0);
+        // System.Text.Json accepts invalid UTF-8 and lone surrogate escapes while parsing and only throws when the
+        // string is read: report that as the malformed input it is.
+        try { Write(element, buffer, 0); }
+        catch (InvalidOperationException e) { throw new CanonicalJsonException($"invalid text in a string or property name: {e.Message}", e); }
         return buffer.WrittenSpan.ToArray();
     }
 

@@ -105,6 +105,7 @@ public sealed class SignedTransaction
             return FromJson(doc.RootElement);
         }
         catch (CanonicalJsonException e) { throw new InvalidTransactionException(e.Message, e); }
+        catch (InvalidOperationException e) { throw new InvalidTransactionException($"malformed JSON text: {e.Message}", e); }
     }
 
     public static SignedTransaction FromJson(JsonElement wire)
