@@ -88,7 +88,7 @@ public sealed class SignedTransaction
 
     public static SignedTransaction Create(TransactionBody body, byte[] signature) => new(body, body.ToCanonicalBytes(), signature);
 
-    /// <summary>Rebuilds a stored transaction; the body bytes are canonicalized again so a tampered store is noticed by its id.</summary>
+    /// <summary>Rebuilds a stored transaction from its body bytes exactly as stored, so any change to them changes its id.</summary>
     public static SignedTransaction FromStored(ReadOnlySpan<byte> bodyBytes, byte[] signature)
     {
         using var doc = CanonicalJson.Parse(bodyBytes);
