@@ -145,7 +145,12 @@ public sealed partial class Ledger : IDisposable
                 Commit(own.Block, own.Execution);
                 return true;
             }
-            var block = Block.Deserialize(serializedBlock);
+            Block block;
+            try { block = Block.Deserialize(serializedBlock); }
+            catch (Exception e) when (e is FormatException or InvalidTransactionException or CanonicalJsonException or JsonException)
+            {
+                throw new InvalidBlockException(header.Height, $"unreadable: {e.Message}");
+            }
             var execution = Validate(block, Store, Store.HeadHash, Store.HeadStateRoot, Store.GetBlockHeader(Height)?.Header, ContainsCommitted);
             Commit(block, execution);
             return true;

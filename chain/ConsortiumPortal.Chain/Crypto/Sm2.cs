@@ -60,7 +60,10 @@ public static class Sm2
         domain ??= Domain;
         if (encoded.Length != PublicKeySize || encoded[0] != 0x04)
             throw new FormatException("an SM2 public key is 65 bytes: 04 || X || Y");
-        var point = domain.Curve.DecodePoint(encoded.ToArray());
+        Org.BouncyCastle.Math.EC.ECPoint point;
+        // BouncyCastle already refuses an off-curve point while decoding (ArgumentException): report it as the format error it is.
+        try { point = domain.Curve.DecodePoint(encoded.ToArray()); }
+        catch (ArgumentException e) { throw new FormatException("the SM2 public key is not a point on the curve", e); }
         if (!point.IsValid()) throw new FormatException("the SM2 public key is not a point on the curve");
         return new ECPublicKeyParameters(point, domain);
     }

@@ -23,7 +23,21 @@ public static class CanonicalJson
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
+        Converters = { new StrictStringConverter() },
     };
+
+    // System.Text.Json writes a lone surrogate as U+FFFD: refuse it instead of signing something the caller never wrote.
+    private sealed class StrictStringConverter : System.Text.Json.Serialization.JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetString();
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
+        {
+            try { StrictUtf8.GetByteCount(value); }
+            catch (EncoderFallbackException e) { throw new CanonicalJsonException("string contains a lone surrogate", e); }
+            writer.WriteStringValue(value);
+        }
+    }
 
     /// <exception cref="CanonicalJsonException">the input is not JSON or breaks the integer-only rules</exception>
     public static byte[] Canonicalize(ReadOnlySpan<byte> utf8Json)
@@ -60,7 +74,11 @@ public static class CanonicalJson
         try
         {
             var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
-            return JsonDocument.ParseValue(ref reader);
+            var document = JsonDocument.ParseValue(ref reader);
+            // ParseValue stops after the first value; anything but whitespace after it is malformed input.
+            try { if (reader.Read()) throw new JsonException("trailing content after the JSON value"); }
+            catch { document.Dispose(); throw; }
+            return document;
         }
         catch (JsonException e) { throw new CanonicalJsonException($"malformed JSON: {e.Message}", e); }
     }

@@ -75,8 +75,10 @@ public sealed class Block(BlockHeader header, byte[] headerSignature, IReadOnlyL
         if (!r.Bytes(4).SequenceEqual(Magic)) throw new FormatException("not a block: bad magic");
         var header = BlockHeader.FromCanonical(r.Blob32());
         var signature = r.Blob16().ToArray();
-        var count = (int)r.U32();
-        var txs = new SignedTransaction[count];
+        var count = r.U32();
+        // Each transaction takes at least 6 bytes (u32 + u16 lengths): never allocate from an unchecked count.
+        if (count > (uint)(r.Remaining / 6)) throw new FormatException("truncated block: transaction count exceeds the data");
+        var txs = new SignedTransaction[(int)count];
         for (var i = 0; i < count; i++) txs[i] = SignedTransaction.FromStored(r.Blob32(), r.Blob16().ToArray());
         return new Block(header, signature, txs);
     }
@@ -95,6 +97,7 @@ public sealed class Block(BlockHeader header, byte[] headerSignature, IReadOnlyL
     {
         private readonly ReadOnlySpan<byte> _span = span;
         private int _pos;
+        public int Remaining => _span.Length - _pos;
         public ReadOnlySpan<byte> Bytes(int n)
         {
             if (n < 0 || _pos + n > _span.Length) throw new FormatException("truncated block");

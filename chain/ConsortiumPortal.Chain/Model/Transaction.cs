@@ -88,10 +88,12 @@ public sealed class SignedTransaction
 
     public static SignedTransaction Create(TransactionBody body, byte[] signature) => new(body, body.ToCanonicalBytes(), signature);
 
-    /// <summary>Rebuilds a stored transaction from its body bytes exactly as stored, so any change to them changes its id.</summary>
+    /// <summary>Rebuilds a stored transaction. Its body must be exactly canonical: the id is the hash of these bytes.</summary>
     public static SignedTransaction FromStored(ReadOnlySpan<byte> bodyBytes, byte[] signature)
     {
         using var doc = CanonicalJson.Parse(bodyBytes);
+        if (!CanonicalJson.Canonicalize(doc.RootElement).AsSpan().SequenceEqual(bodyBytes))
+            throw new InvalidTransactionException("transaction body is not canonical JSON (RFC 8785): its id could not be recomputed");
         return new SignedTransaction(TransactionBody.FromJson(doc.RootElement), bodyBytes.ToArray(), signature);
     }
 

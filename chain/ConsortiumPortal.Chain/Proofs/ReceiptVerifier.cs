@@ -36,6 +36,7 @@ public static class ReceiptVerifier
 
     public static ReceiptVerification Verify(JsonElement r)
     {
+        if (r.ValueKind != JsonValueKind.Object) return new([new ReceiptCheck("json", false, "a receipt is a JSON object")]);
         var checks = new List<ReceiptCheck>();
         void Check(string name, Func<(bool, string)> test)
         {

@@ -202,12 +202,19 @@ public sealed class LedgerStore : IStateReader, IDisposable
     {
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT key, value FROM state WHERE key >= $p AND key < $end ORDER BY key";
+        // SQLite orders TEXT by its UTF-8 bytes, so the keys starting with the prefix are contiguous from $p on. An upper
+        // bound of prefix + U+FFFF would miss keys with characters above U+FFFF (and U+FFFF itself).
+        cmd.CommandText = "SELECT key, value FROM state WHERE key >= $p ORDER BY key";
         cmd.Parameters.AddWithValue("$p", prefix);
-        cmd.Parameters.AddWithValue("$end", prefix + '\uffff');
         using var reader = cmd.ExecuteReader();
         var rows = new List<KeyValuePair<string, string>>();
-        while (reader.Read()) rows.Add(new(reader.GetString(0), reader.GetString(1)));
+        while (reader.Read())
+        {
+            var key = reader.GetString(0);
+            if (!key.StartsWith(prefix, StringComparison.Ordinal)) break;
+            rows.Add(new(key, reader.GetString(1)));
+        }
+        rows.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key)); // UTF-16 code-unit order, like every IStateReader
         return rows;
     }
 
