@@ -94,7 +94,7 @@ public sealed class DemoConsortium
         var deposits = Organisations.Select((o, i) =>
         {
             var bank = banks[i % banks.Length];
-            var amount = random.Long(50_000, 5_000_000) * 100; // 5,000 to 5,000,000 yuan, in fen
+            var amount = random.Long(3_000_000, 5_000_000) * 100; // 3,000,000 to 5,000,000 yuan, in fen: covers every wave-3 payment
             return As($"{bank.Id}/operator").Build(SettlementContract.ContractName, "deposit",
                 new SettlementContract.BankEntryArgs(o.Id, amount, $"OPEN-{o.Id.ToUpperInvariant()}"), currentHeight);
         }).ToList();

@@ -14,6 +14,12 @@ public sealed record CallerIdentity(string CertificateId, string OrganisationId,
     public bool Acts(string role) => OrganisationRoles.Contains(role) && PersonRoles.Contains(role);
 
     public bool IsOrganisationAdmin => PersonRoles.Contains(Roles.OrgAdmin);
+
+    /// <summary>
+    /// Acting for the organisation's business: the person holds at least one of its business roles. A person with
+    /// no role, only OrgAdmin, or only the read-only Regulator role cannot commit the organisation (e.g. move its money).
+    /// </summary>
+    public bool ActsForBusiness => PersonRoles.Any(r => r != Roles.Regulator && r != Roles.OrgAdmin && OrganisationRoles.Contains(r));
 }
 
 /// <summary>Everything a contract may see and do while executing one transaction.</summary>

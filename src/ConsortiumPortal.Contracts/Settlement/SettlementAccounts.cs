@@ -1,3 +1,4 @@
+using ConsortiumPortal.Chain.Encoding;
 using ConsortiumPortal.Chain.Execution;
 using ConsortiumPortal.Chain.Membership;
 
@@ -36,8 +37,12 @@ public static class SettlementAccounts
     {
         RequirePositive(amount);
         RequireMember(state, organisationId);
+        // Amounts are canonical-JSON integers (at most 2^53-1): bounding the total bounds every balance too.
+        var total = Total(state);
+        ContractContext.Require(amount <= CanonicalJson.MaxSafeInteger - total,
+            $"the money in the system would exceed {CanonicalJson.MaxSafeInteger} fen, the largest amount the ledger records");
         state.PutInteger(BalanceKey(organisationId), checked(Balance(state, organisationId) + amount));
-        state.PutInteger(TotalKey, checked(Total(state) + amount));
+        state.PutInteger(TotalKey, total + amount);
     }
 
     /// <summary>Money leaves the system: a bank paid it out.</summary>

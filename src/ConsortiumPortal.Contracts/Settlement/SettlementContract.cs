@@ -5,7 +5,8 @@ namespace ConsortiumPortal.Contracts.Settlement;
 /// <summary>
 /// Settlement accounts as transactions: banks record deposits and withdrawals; members transfer and escrow.
 /// A payer may release its own escrow only after it expires; before that only the payee can release (decline) it,
-/// and only the payer can capture (pay) it, so neither side can take the money alone.
+/// and only the payer can capture (pay) it, so neither side can take the money alone. Moving an organisation's money
+/// needs a person acting in one of its business roles: an admin-only, role-less or Regulator person cannot.
 /// </summary>
 public sealed class SettlementContract : Contract
 {
@@ -42,6 +43,7 @@ public sealed class SettlementContract : Contract
     {
         var from = ctx.Caller.OrganisationId;
         ContractContext.Require(args.Memo.Length <= 256, "memo is at most 256 characters");
+        RequireTreasuryRight(ctx);
         SettlementAccounts.Transfer(ctx.State, from, args.To, args.Amount);
         ctx.Emit("Transferred", new { from, to = args.To, amount = args.Amount, memo = args.Memo });
         return new { balance = SettlementAccounts.Balance(ctx.State, from) };
@@ -52,6 +54,7 @@ public sealed class SettlementContract : Contract
     {
         ContractContext.Require(args.ExpiresAt is null || args.ExpiresAt > ctx.BlockTime, "an escrow must expire in the future");
         ContractContext.Require(args.Memo.Length <= 256, "memo is at most 256 characters");
+        RequireTreasuryRight(ctx);
         var escrow = SettlementAccounts.Hold(ctx.State, args.EscrowId, ctx.Caller.OrganisationId, args.Payee, args.Amount, ctx.BlockTime, args.ExpiresAt, args.Memo);
         ctx.Emit("EscrowHeld", new { escrowId = escrow.Id, payer = escrow.Payer, payee = escrow.Payee, amount = escrow.Amount });
         return new { escrowId = escrow.Id };
@@ -62,6 +65,7 @@ public sealed class SettlementContract : Contract
     {
         var escrow = SettlementAccounts.GetEscrow(ctx.State, args.EscrowId);
         ContractContext.Require(escrow.Payer == ctx.Caller.OrganisationId, "only the payer may pay out an escrow");
+        RequireTreasuryRight(ctx);
         SettlementAccounts.Capture(ctx.State, args.EscrowId);
         ctx.Emit("EscrowCaptured", new { escrowId = escrow.Id, payee = escrow.Payee, amount = escrow.Amount });
         return new { escrowId = escrow.Id };
@@ -75,10 +79,16 @@ public sealed class SettlementContract : Contract
         var payerAfterExpiry = caller == escrow.Payer && escrow.ExpiresAt is { } expiry && ctx.BlockTime >= expiry;
         ContractContext.Require(caller == escrow.Payee || payerAfterExpiry,
             "only the payee may release an escrow, or the payer once it has expired");
+        RequireTreasuryRight(ctx);
         SettlementAccounts.Release(ctx.State, args.EscrowId);
         ctx.Emit("EscrowReleased", new { escrowId = escrow.Id, payer = escrow.Payer, amount = escrow.Amount });
         return new { escrowId = escrow.Id };
     }
+
+    /// <summary>Only a person acting in one of the organisation's business roles moves its money.</summary>
+    private static void RequireTreasuryRight(ContractContext ctx) =>
+        ContractContext.Require(ctx.Caller.ActsForBusiness,
+            "only a person holding one of the organisation's business roles may move its money (not an admin or regulator role alone)");
 
     private static void RequireReference(string reference) =>
         ContractContext.Require(!string.IsNullOrWhiteSpace(reference) && reference.Length <= 128, "a bank reference of 1..128 characters is required");
