@@ -30,6 +30,9 @@ public sealed partial class Ledger : IDisposable
     // Executions of blocks this node proposed, by block hash: applying its own block does not execute it twice.
     private readonly ConcurrentDictionary<string, (Block Block, BlockExecution Execution)> _proposed = new();
     private readonly Lock _applyLock = new();
+    private readonly Lock _proposeLock = new();
+    // The latest block this node proposed; proposals build on it until it is applied (one block of pipelining).
+    private (Block Block, BlockExecution Execution)? _speculative;
     private BlockExecutor _executor;
 
     public LedgerStore Store { get; }
@@ -98,32 +101,56 @@ public sealed partial class Ledger : IDisposable
     }
 
     /// <summary>
-    /// Leader: executes the candidate transactions on top of the committed head and returns the signed block.
-    /// Transactions that are already committed, repeated or expired are left out (returned in <paramref name="dropped"/>).
+    /// Leader: executes the candidate transactions and returns the signed block. The block builds on the latest block
+    /// this node proposed if that one is not applied yet (so the leader can execute block h+1 while block h is being
+    /// replicated and stored), else on the committed head. The caller keeps at most one proposed block unapplied.
+    /// Transactions already committed (or in the block below), repeated or expired are left out, in <paramref name="dropped"/>.
     /// </summary>
     public Block Propose(IReadOnlyList<SignedTransaction> candidates, string proposerId, Sm2KeyPair nodeKey, long now,
         List<(SignedTransaction Tx, AdmissionError Reason)> dropped)
     {
-        lock (_applyLock)
+        lock (_proposeLock)
         {
-            var height = Height + 1;
+            ProposalBase parent;
+            lock (_applyLock) parent = ProposalParent();
+            var height = parent.Height + 1;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var txs = new List<SignedTransaction>(candidates.Count);
             foreach (var tx in candidates)
             {
-                if (!seen.Add(tx.IdHex) || Store.ContainsCommittedTransaction(tx.IdHex)) dropped.Add((tx, new("duplicate", $"transaction {tx.IdHex} is already committed")));
+                if (!seen.Add(tx.IdHex) || parent.Contains(tx.IdHex) || Store.ContainsCommittedTransaction(tx.IdHex))
+                    dropped.Add((tx, new("duplicate", $"transaction {tx.IdHex} is already committed")));
                 else if (tx.Body.ExpiryHeight < height) dropped.Add((tx, new("expired", $"transaction expired at height {tx.Body.ExpiryHeight}")));
                 else txs.Add(tx);
             }
-            var previous = Store.GetBlockHeader(Height)!.Header;
-            var timestamp = Math.Max(now, previous.Timestamp);
-            var execution = _executor.Execute(Store, Store.HeadStateRoot, height, timestamp, txs);
-            var header = new BlockHeader(height, Store.HeadHash, Hex.Encode(MerkleTree.Root(txs.Select(t => t.Id).ToArray())), txs.Count,
+            var timestamp = Math.Max(now, parent.Timestamp);
+            var execution = _executor.Execute(parent.State, parent.StateRoot, height, timestamp, txs);
+            var header = new BlockHeader(height, parent.Hash, Hex.Encode(MerkleTree.Root(txs.Select(t => t.Id).ToArray())), txs.Count,
                 timestamp, proposerId, Hex.Encode(execution.StateRoot), Hex.Encode(execution.ReceiptsRoot), GenesisHash);
             var block = new Block(header, nodeKey.Sign(header.ToCanonicalBytes()), txs);
             _proposed[header.HashHex()] = (block, execution);
+            _speculative = (block, execution);
             return block;
         }
+    }
+
+    /// <summary>What a new proposal builds on: the committed head, or the proposed block just above it.</summary>
+    private sealed record ProposalBase(long Height, string Hash, byte[] StateRoot, long Timestamp, State.IStateReader State, Func<string, bool> Contains);
+
+    private ProposalBase ProposalParent()
+    {
+        if (_speculative is { } s && s.Block.Height == Height + 1 && s.Block.Header.PrevHash == Store.HeadHash)
+        {
+            // Reads see the unapplied block's writes first; keys it did not write read the same from the store
+            // before and after it is applied, so the store may append it meanwhile.
+            var state = new State.StateOverlay(Store);
+            foreach (var (key, value) in s.Execution.Writes)
+                if (value is null) state.Delete(key); else state.Set(key, value);
+            var ids = s.Block.Transactions.Select(t => t.IdHex).ToHashSet(StringComparer.Ordinal);
+            return new ProposalBase(s.Block.Height, s.Block.Header.HashHex(), s.Execution.StateRoot, s.Block.Header.Timestamp, state, ids.Contains);
+        }
+        var head = Store.GetBlockHeader(Height)!.Header;
+        return new ProposalBase(Height, Store.HeadHash, Store.HeadStateRoot, head.Timestamp, Store, static _ => false);
     }
 
     /// <summary>
@@ -139,12 +166,13 @@ public sealed partial class Ledger : IDisposable
         {
             if (header.Height <= Height) return false;
             var hash = header.HashHex();
-            if (_proposed.TryRemove(hash, out var own))
+            if (_proposed.TryRemove(hash, out var own) && own.Block.Header.PrevHash == Store.HeadHash)
             {
-                _proposed.Clear(); // proposals that lost to this one are stale
                 Commit(own.Block, own.Execution);
+                ForgetProposalsUpTo(header.Height);
                 return true;
             }
+            ForgetProposalsUpTo(header.Height);
             Block block;
             try { block = Block.Deserialize(serializedBlock); }
             catch (Exception e) when (e is FormatException or InvalidTransactionException or CanonicalJsonException or JsonException)
@@ -158,6 +186,13 @@ public sealed partial class Ledger : IDisposable
     }
 
     public bool Apply(Block block) => Apply(block.Header, block.Serialize());
+
+    /// <summary>Proposals at or below a committed height can never commit any more.</summary>
+    private void ForgetProposalsUpTo(long height)
+    {
+        foreach (var (key, proposal) in _proposed)
+            if (proposal.Block.Height <= height) _proposed.TryRemove(key, out _);
+    }
 
     private bool ContainsCommitted(string txId) => Store.ContainsCommittedTransaction(txId);
 

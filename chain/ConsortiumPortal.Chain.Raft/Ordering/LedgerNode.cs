@@ -22,6 +22,7 @@ public sealed class LedgerNode : IAsyncDisposable
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private Task _cutter = Task.CompletedTask;
+    private Task _replicator = Task.CompletedTask;
 
     public LedgerNode(Ledger ledger, string nodeId, Sm2KeyPair nodeKey, RaftOptions raft, OrderingOptions? options = null, ILoggerFactory? loggers = null)
     {
@@ -55,6 +56,7 @@ public sealed class LedgerNode : IAsyncDisposable
         await _raft.StartAsync(token).ConfigureAwait(false);
         // A thread of its own: on the thread pool the cutter would queue behind every submitter's admission work.
         _cutter = Task.Factory.StartNew(() => CutBlocks(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _replicator = Task.Factory.StartNew(() => ReplicateBlocks(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public Task WaitForLeadershipAsync(TimeSpan timeout, CancellationToken token) => _raft.WaitForLeadershipAsync(timeout, token);
@@ -74,6 +76,12 @@ public sealed class LedgerNode : IAsyncDisposable
             : pending.Outcome.Task;
     }
 
+    // The leader works as a two-stage pipeline: the cutter executes and signs block h+1 while the replicator
+    // appends block h to the Raft log and stores it. At most two proposed blocks are unapplied at any time, so a
+    // proposal builds on the committed head or on the one proposed block above it (Ledger.Propose).
+    private readonly SemaphoreSlim _unappliedSlots = new(2);
+    private readonly System.Collections.Concurrent.BlockingCollection<(Block Block, List<Mempool.Pending> Batch)> _toReplicate = new(1);
+
     private void CutBlocks(CancellationToken token)
     {
         var dropped = new List<(SignedTransaction Tx, AdmissionError Reason)>();
@@ -90,32 +98,72 @@ public sealed class LedgerNode : IAsyncDisposable
                 token.WaitHandle.WaitOne(50);
                 continue;
             }
+            var slotTaken = false;
             try
             {
+                _unappliedSlots.Wait(token);
+                slotTaken = true;
                 dropped.Clear();
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var block = _ledger.Propose(batch.Select(p => p.Transaction).ToArray(), _nodeId, _nodeKey,
                     DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), dropped);
-                var proposed = System.Diagnostics.Stopwatch.GetTimestamp();
+                Statistics.RecordProposal(block.Transactions.Count, System.Diagnostics.Stopwatch.GetTimestamp() - started);
                 foreach (var (tx, reason) in dropped) _mempool.Complete(tx.IdHex, TxOutcome.Refused(tx.IdHex, reason));
                 if (block.Transactions.Count == 0) continue;
-                var committed = _raft.ReplicateAsync(block.Serialize(), token).GetAwaiter().GetResult();
-                Statistics.Record(block.Transactions.Count, proposed - started, System.Diagnostics.Stopwatch.GetTimestamp() - proposed);
-                if (!committed)
-                {
-                    _log.LogWarning("Block {Height} was not committed (leadership lost); its transactions wait for the next leader", block.Height);
-                    _mempool.Requeue(batch.Where(p => !_ledger.Store.ContainsTransaction(p.Transaction.IdHex)));
-                }
+                _toReplicate.Add((block, batch), token);
+                slotTaken = false; // the replicator releases it once the block is applied or given up
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested) { break; }
             catch (Exception e) when (HaltReason is null && e is not StateDivergenceException)
             {
                 _log.LogError(e, "Cutting a block failed; its transactions are retried");
-                _mempool.Requeue(batch.Where(p => !_ledger.Store.ContainsTransaction(p.Transaction.IdHex)));
+                Requeue(batch);
                 token.WaitHandle.WaitOne(100);
+            }
+            finally
+            {
+                if (slotTaken) _unappliedSlots.Release();
             }
         }
     }
+
+    private void ReplicateBlocks(CancellationToken token)
+    {
+        try
+        {
+            foreach (var (block, batch) in _toReplicate.GetConsumingEnumerable(token))
+            {
+                try
+                {
+                    if (block.Header.PrevHash != _ledger.Store.HeadHash)
+                    {
+                        // Built on a block that did not commit: give its transactions back to the mempool.
+                        Requeue(batch);
+                        continue;
+                    }
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    var committed = _raft.ReplicateAsync(block.Serialize(), token).GetAwaiter().GetResult();
+                    Statistics.RecordReplication(System.Diagnostics.Stopwatch.GetTimestamp() - started);
+                    if (!committed)
+                    {
+                        _log.LogWarning("Block {Height} was not committed (leadership lost); its transactions wait for the next leader", block.Height);
+                        Requeue(batch);
+                    }
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested) { return; }
+                catch (Exception e) when (HaltReason is null && e is not StateDivergenceException)
+                {
+                    _log.LogError(e, "Replicating block {Height} failed; its transactions are retried", block.Height);
+                    Requeue(batch);
+                }
+                finally { _unappliedSlots.Release(); }
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Puts back the transactions of a batch that are still waiting (neither committed nor refused).</summary>
+    private void Requeue(IEnumerable<Mempool.Pending> batch) => _mempool.Requeue(batch.Where(p => !p.Outcome.Task.IsCompleted));
 
     private void OnBlockCommitted(Block block, BlockExecution execution)
     {
@@ -137,7 +185,7 @@ public sealed class LedgerNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        try { await _cutter.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        try { await Task.WhenAll(_cutter, _replicator).ConfigureAwait(false); } catch (OperationCanceledException) { }
         await _raft.DisposeAsync().ConfigureAwait(false);
         _ledger.BlockCommitted -= OnBlockCommitted;
     }
@@ -160,7 +208,10 @@ public sealed class LedgerNode : IAsyncDisposable
     }
 }
 
-/// <summary>Counters of the block cutter, for the benchmark's account of what bounds throughput.</summary>
+/// <summary>
+/// Counters of the leader's two pipeline stages, for the benchmark's account of what bounds throughput. The stages
+/// overlap, so their times add up to more than the wall-clock time when the pipeline is full.
+/// </summary>
 public sealed class CutterStatistics
 {
     private long _blocks, _transactions, _proposeTicks, _replicateTicks;
@@ -172,13 +223,14 @@ public sealed class CutterStatistics
     /// <summary>Raft append (WAL fsync), commit and applying the block to SQLite.</summary>
     public TimeSpan ReplicateAndStore => TimeSpan.FromSeconds(Interlocked.Read(ref _replicateTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
 
-    internal void Record(int transactions, long proposeTicks, long replicateTicks)
+    internal void RecordProposal(int transactions, long ticks)
     {
         Interlocked.Increment(ref _blocks);
         Interlocked.Add(ref _transactions, transactions);
-        Interlocked.Add(ref _proposeTicks, proposeTicks);
-        Interlocked.Add(ref _replicateTicks, replicateTicks);
+        Interlocked.Add(ref _proposeTicks, ticks);
     }
+
+    internal void RecordReplication(long ticks) => Interlocked.Add(ref _replicateTicks, ticks);
 
     public void Reset()
     {
