@@ -128,6 +128,7 @@ public sealed partial class Ledger : IDisposable
             var header = new BlockHeader(height, parent.Hash, Hex.Encode(MerkleTree.Root(txs.Select(t => t.Id).ToArray())), txs.Count,
                 timestamp, proposerId, Hex.Encode(execution.StateRoot), Hex.Encode(execution.ReceiptsRoot), GenesisHash);
             var block = new Block(header, nodeKey.Sign(header.ToCanonicalBytes()), txs);
+            if (txs.Count == 0) return block; // never replicated, so nothing may build on it
             _proposed[header.HashHex()] = (block, execution);
             _speculative = (block, execution);
             return block;
@@ -186,6 +187,19 @@ public sealed partial class Ledger : IDisposable
     }
 
     public bool Apply(Block block) => Apply(block.Header, block.Serialize());
+
+    /// <summary>
+    /// The caller gave up on a proposed block (it could not be replicated): later proposals must not build on it.
+    /// </summary>
+    public void Abandon(Block block)
+    {
+        lock (_proposeLock)
+        {
+            var hash = block.Header.HashHex();
+            _proposed.TryRemove(hash, out _);
+            if (_speculative is { } s && s.Block.Header.HashHex() == hash) _speculative = null;
+        }
+    }
 
     /// <summary>Proposals at or below a committed height can never commit any more.</summary>
     private void ForgetProposalsUpTo(long height)

@@ -138,7 +138,7 @@ public sealed class LedgerNode : IAsyncDisposable
                     if (block.Header.PrevHash != _ledger.Store.HeadHash)
                     {
                         // Built on a block that did not commit: give its transactions back to the mempool.
-                        Requeue(batch);
+                        GiveUp(block, batch);
                         continue;
                     }
                     var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -147,19 +147,25 @@ public sealed class LedgerNode : IAsyncDisposable
                     if (!committed)
                     {
                         _log.LogWarning("Block {Height} was not committed (leadership lost); its transactions wait for the next leader", block.Height);
-                        Requeue(batch);
+                        GiveUp(block, batch);
                     }
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested) { return; }
                 catch (Exception e) when (HaltReason is null && e is not StateDivergenceException)
                 {
                     _log.LogError(e, "Replicating block {Height} failed; its transactions are retried", block.Height);
-                    Requeue(batch);
+                    GiveUp(block, batch);
                 }
                 finally { _unappliedSlots.Release(); }
             }
         }
         catch (OperationCanceledException) { }
+    }
+
+    private void GiveUp(Block block, List<Mempool.Pending> batch)
+    {
+        if (_ledger.Store.Height < block.Height) _ledger.Abandon(block);
+        Requeue(batch);
     }
 
     /// <summary>Puts back the transactions of a batch that are still waiting (neither committed nor refused).</summary>
