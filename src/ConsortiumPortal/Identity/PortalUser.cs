@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConsortiumPortal.Identity;
+
+/// <summary>
+/// A person who signs in to the portal. The user name is their certificate id on chain ("organisation/name"),
+/// so the portal account and the signing identity are the same thing; roles come from the certificate.
+/// </summary>
+public sealed class PortalUser : IdentityUser
+{
+    public string OrganisationId { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+
+    /// <summary>The on-chain certificate (and keystore entry) of this person: equal to the user name.</summary>
+    public string CertificateId => UserName ?? "";
+}
+
+/// <summary>Accounts, password hashes and lockout state, in identity.db beside the ledger.</summary>
+public sealed class PortalIdentityDbContext(DbContextOptions<PortalIdentityDbContext> options) : IdentityDbContext<PortalUser>(options);
