@@ -1,6 +1,10 @@
 using ConsortiumPortal.Cli;
 using ConsortiumPortal.Components;
+using ConsortiumPortal.Features.Explorer;
 using ConsortiumPortal.Features.Ledger;
+using ConsortiumPortal.Features.Organisation;
+using ConsortiumPortal.Features.Settlement;
+using ConsortiumPortal.Features.Verify;
 using ConsortiumPortal.Identity;
 using ConsortiumPortal.Node;
 
@@ -11,6 +15,11 @@ var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
 builder.AddConsortiumNode();                 // ledger, keystore, Raft ordering: Node/
 builder.AddPortalIdentity();                 // sign-in, people, claims from certificates: Identity/
 builder.AddPortalUi();                       // Blazor Server, MudBlazor, zh-CN/English, live block feed: Components/
+builder.AddExplorer();                       // blocks, transactions, state, search, CSV: Features/Explorer/
+builder.AddReceiptVerification();            // public Verify page, printable report: Features/Verify/
+builder.AddSettlementFeature();              // payments between members: Features/Settlement/
+builder.AddOrganisationAdmin();              // people, roles, revocation, API keys: Features/Organisation/
+builder.AddLedgerApi();                      // /api authentication, OpenAPI: Features/Ledger/
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();

@@ -56,6 +56,7 @@ public sealed class LedgerStore : IStateReader, IDisposable
             CREATE TABLE IF NOT EXISTS transactions(
                 seq INTEGER PRIMARY KEY, tx_id TEXT NOT NULL UNIQUE, height INTEGER NOT NULL, idx INTEGER NOT NULL,
                 body TEXT NOT NULL, signature BLOB NOT NULL, signer TEXT NOT NULL, contract TEXT NOT NULL, method TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS transactions_signer ON transactions(signer, seq);
             CREATE TABLE IF NOT EXISTS receipts(
                 seq INTEGER PRIMARY KEY, tx_id TEXT NOT NULL, height INTEGER NOT NULL, status TEXT NOT NULL, result TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value TEXT NOT NULL, height INTEGER NOT NULL) WITHOUT ROWID;

