@@ -1,5 +1,6 @@
 using ConsortiumPortal.Cli;
 using ConsortiumPortal.Components;
+using ConsortiumPortal.Features.Dashboard;
 using ConsortiumPortal.Features.Explorer;
 using ConsortiumPortal.Features.Ledger;
 using ConsortiumPortal.Features.Organisation;
@@ -15,6 +16,7 @@ var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
 builder.AddConsortiumNode();                 // ledger, keystore, Raft ordering: Node/
 builder.AddPortalIdentity();                 // sign-in, people, claims from certificates: Identity/
 builder.AddPortalUi();                       // Blazor Server, MudBlazor, zh-CN/English, live block feed: Components/
+builder.AddDashboard();                      // live dashboard cards: Features/Dashboard/
 builder.AddExplorer();                       // blocks, transactions, state, search, CSV: Features/Explorer/
 builder.AddReceiptVerification();            // public Verify page, printable report: Features/Verify/
 builder.AddSettlementFeature();              // payments between members: Features/Settlement/

@@ -22,8 +22,13 @@ public sealed class BlockFeed
     {
         node.Runtime.ContinueWith(t =>
         {
-            if (t.IsCompletedSuccessfully) t.Result.Ledger.BlockCommitted += OnBlockCommitted;
-            else log.LogWarning("The block feed has no node to follow");
+            if (!t.IsCompletedSuccessfully)
+            {
+                log.LogWarning("The block feed has no node to follow");
+                return;
+            }
+            Preload(t.Result);
+            t.Result.Ledger.BlockCommitted += OnBlockCommitted;
         }, TaskScheduler.Default);
     }
 
@@ -31,6 +36,19 @@ public sealed class BlockFeed
 
     /// <summary>Blocks committed in the last <see cref="Window"/>, oldest first.</summary>
     public IReadOnlyList<BlockSummary> Recent { get { lock (_lock) return _recent.ToArray(); } }
+
+    /// <summary>The window's blocks committed before this process started following the ledger (charts start full).</summary>
+    private void Preload(NodeRuntime runtime)
+    {
+        using var connection = runtime.Ledger.Store.OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT height, hash, timestamp, tx_count FROM blocks WHERE timestamp >= $since AND height > 0 ORDER BY height";
+        cmd.Parameters.AddWithValue("$since", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)Window.TotalMilliseconds);
+        using var reader = cmd.ExecuteReader();
+        lock (_lock)
+            while (reader.Read())
+                _recent.AddLast(new BlockSummary(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), 0, "", []));
+    }
 
     private void OnBlockCommitted(Block block, BlockExecution execution)
     {
