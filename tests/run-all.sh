@@ -9,6 +9,20 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# The browser test (tests/ConsortiumPortal.E2E) drives Debian's chromium through Playwright; it never downloads a
+# browser (`playwright install` cannot work here), so install the distribution's package when it is missing.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Debian's chromium for the browser test (apt-get)..."
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/tmp/run-all-chromium.log 2>&1; then
+      echo "Could not install chromium with apt-get (see /tmp/run-all-chromium.log); the browser test will fail." >&2
+      tail -n 5 /tmp/run-all-chromium.log >&2
+    fi
+  else
+    echo "/usr/bin/chromium is missing and this is not root: run \`sudo apt-get install -y chromium\`; the browser test will fail." >&2
+  fi
+fi
+
 # Projects run one after another: the cluster and crash tests start real node processes and time-sensitive
 # Raft elections, which a 2-core machine should not share with another project's test run.
 dotnet build ConsortiumPortal.sln -c Release -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }

@@ -13,6 +13,7 @@ using ConsortiumPortal.Node;
 if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
+builder.WebHost.UseStaticWebAssets();        // `dotnet run` serves package assets (MudBlazor, Blazor) in any environment
 builder.AddConsortiumNode();                 // ledger, keystore, Raft ordering: Node/
 builder.AddPortalIdentity();                 // sign-in, people, claims from certificates: Identity/
 builder.AddPortalUi();                       // Blazor Server, MudBlazor, zh-CN/English, live block feed: Components/

@@ -50,10 +50,7 @@ public sealed class LedgerApiTests(RunningNodeFixture fixture, ITestOutputHelper
         var payeeBefore = Ledger.Balance("gen-solar");
         Assert.True(payerBefore >= amount, "the demo gave gen-hydro an opening balance");
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1000 })
-        {
-            BaseAddress = fixture.Node.BaseAddress, Timeout = TimeSpan.FromSeconds(90),
-        };
+        using var http = fixture.Node.CreateClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1000 }, TimeSpan.FromSeconds(90));
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var submissions = Enumerable.Range(0, copies).Select(_ => Task.Run(async () =>
         {

@@ -108,6 +108,32 @@ public sealed partial class MembershipContract : Contract
         return new { certificateId = args.CertificateId, revokedAtHeight = ctx.Height };
     }
 
+    public sealed record SetCertificateRolesArgs(string CertificateId, IReadOnlyList<string> Roles);
+
+    /// <summary>
+    /// An organisation admin changes the roles of one of the organisation's people. The root certificate keeps
+    /// every role of the organisation (it changes through governance) and a revoked certificate stays as it was.
+    /// </summary>
+    [ContractMethod("setCertificateRoles")]
+    public object SetCertificateRoles(ContractContext ctx, SetCertificateRolesArgs args)
+    {
+        ContractContext.Require(ctx.Caller.IsOrganisationAdmin, "only an organisation admin may change roles");
+        var certificate = ctx.State.Get<Certificate>(Keys.Certificate(args.CertificateId))
+                          ?? throw new ContractException($"certificate \"{args.CertificateId}\" does not exist");
+        ContractContext.Require(certificate.OrganisationId == ctx.Caller.OrganisationId, "roles can be changed only by the certificate's own organisation");
+        ContractContext.Require(certificate.Id != certificate.OrganisationId, "an organisation's root certificate is changed through governance, not by an admin");
+        ContractContext.Require(!certificate.IsRevoked, $"certificate \"{args.CertificateId}\" is revoked");
+        var org = ctx.State.Get<Organisation>(Keys.Organisation(certificate.OrganisationId))
+                  ?? throw new ContractException("the caller's organisation is not a member");
+        ContractContext.Require(args.Roles is not null, "roles are required");
+        foreach (var role in args.Roles!)
+            ContractContext.Require(role == Roles.OrgAdmin || org.Roles.Contains(role), $"role \"{role}\" is not held by organisation \"{org.Id}\"");
+        var roles = args.Roles.Distinct().ToArray();
+        ctx.State.Put(Keys.Certificate(args.CertificateId), certificate with { Roles = roles });
+        ctx.Emit("CertificateRolesChanged", new { certificateId = args.CertificateId, previous = certificate.Roles, roles });
+        return new { certificateId = args.CertificateId, roles };
+    }
+
     /// <summary>Resolves a signer for the ledger; the error says why a signer may not act.</summary>
     public static (CallerIdentity? Caller, Certificate? Certificate, string? Error) ResolveSigner(IStateReader state, string certificateId)
     {

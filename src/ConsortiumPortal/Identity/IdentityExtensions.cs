@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ConsortiumPortal.Node;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -52,6 +53,8 @@ public static class IdentityExtensions
             .AddClaimsPrincipalFactory<ChainClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
         builder.Services.AddScoped<PersonSigner>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddHostedService<IdentityBootstrap>(); // after the node's hosted service: it needs the ledger
         return builder;
     }
@@ -68,14 +71,24 @@ public static class IdentityExtensions
     }
 }
 
-/// <summary>Creates identity.db on first start and, in demo mode, the demo accounts (once the node is running).</summary>
-internal sealed class IdentityBootstrap(IServiceProvider services, NodeHostedService node, IOptions<NodeSettings> settings, ILogger<IdentityBootstrap> log) : IHostedService
+/// <summary>
+/// Creates identity.db on first start and, in demo mode, the demo accounts and demo API keys (once the node is running).
+/// </summary>
+internal sealed class IdentityBootstrap(IServiceProvider services, NodeHostedService node, IOptions<NodeSettings> settings, ApiKeyStore apiKeys,
+    ILogger<IdentityBootstrap> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken token)
     {
         using (var scope = services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<PortalIdentityDbContext>().Database.EnsureCreatedAsync(token);
-        if (settings.Value.Demo) await DemoAccounts.EnsureAsync(services, await node.Runtime, log);
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalIdentityDbContext>();
+            await db.Database.EnsureCreatedAsync(token);
+            await ApiKeyStore.EnsureTableAsync(db, token);
+        }
+        if (!settings.Value.Demo) return;
+        var runtime = await node.Runtime;
+        await DemoAccounts.EnsureAsync(services, runtime, log);
+        await DemoApiKeys.EnsureAsync(apiKeys, runtime, token);
     }
 
     public Task StopAsync(CancellationToken token) => Task.CompletedTask;

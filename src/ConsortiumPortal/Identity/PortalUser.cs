@@ -17,5 +17,25 @@ public sealed class PortalUser : IdentityUser
     public string CertificateId => UserName ?? "";
 }
 
-/// <summary>Accounts, password hashes and lockout state, in identity.db beside the ledger.</summary>
-public sealed class PortalIdentityDbContext(DbContextOptions<PortalIdentityDbContext> options) : IdentityDbContext<PortalUser>(options);
+/// <summary>Accounts, password hashes and lockout state, and the organisations' API keys (hashes only), in identity.db beside the ledger.</summary>
+public sealed class PortalIdentityDbContext(DbContextOptions<PortalIdentityDbContext> options) : IdentityDbContext<PortalUser>(options)
+{
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<ApiKey>(key =>
+        {
+            key.ToTable(ApiKey.TableName);
+            key.HasKey(k => k.Id);
+            key.Property(k => k.OrganisationId).HasMaxLength(32).IsRequired();
+            key.Property(k => k.Name).HasMaxLength(ApiKey.MaxNameLength).IsRequired();
+            key.Property(k => k.Hash).HasMaxLength(64).IsRequired();
+            key.Property(k => k.Prefix).HasMaxLength(16).IsRequired();
+            key.Property(k => k.CreatedBy).HasMaxLength(128).IsRequired();
+            key.HasIndex(k => k.Hash).IsUnique();
+            key.HasIndex(k => k.OrganisationId);
+        });
+    }
+}

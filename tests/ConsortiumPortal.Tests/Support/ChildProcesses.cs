@@ -113,14 +113,17 @@ public sealed class NodeProcess : IAsyncDisposable
         var info = Executable.StartInfo(dataDirectory, [
             "--urls", BaseAddress.ToString().TrimEnd('/'),
             $"--Consortium:DataDirectory={dataDirectory}",
-            "--Consortium:Demo=false",
+            // The directory was made by `init --demo`; demo mode gives it the demo accounts and demo-api-keys.json.
+            "--Consortium:Demo=true",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
         ]);
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        // Every call carries a demo API key: the signer's organisation's for a submission, else the Regulator's.
+        Http = new HttpClient(DemoApiKeyFile.Handler(dataDirectory,
+            new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }))
         {
             BaseAddress = BaseAddress,
             Timeout = TimeSpan.FromSeconds(60),
@@ -139,6 +142,10 @@ public sealed class NodeProcess : IAsyncDisposable
 
     /// <summary>What the node printed so far (for failure messages).</summary>
     public string Log { get { lock (_logLock) return _log.ToString(); } }
+
+    /// <summary>A client for this node that adds the demo API keys (see <see cref="DemoApiKeyFile.Handler"/>).</summary>
+    public HttpClient CreateClient(SocketsHttpHandler handler, TimeSpan timeout) =>
+        new(DemoApiKeyFile.Handler(DataDirectory, handler)) { BaseAddress = BaseAddress, Timeout = timeout };
 
     /// <summary>Starts a node on an initialised data directory and waits until it leads and answers /api/status.</summary>
     public static async Task<NodeProcess> StartAsync(string dataDirectory, TimeSpan? timeout = null)

@@ -1,16 +1,24 @@
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 using ConsortiumPortal.Chain;
 using ConsortiumPortal.Chain.Crypto;
 using ConsortiumPortal.Chain.Model;
 using ConsortiumPortal.Chain.Raft.Ordering;
+using ConsortiumPortal.Identity;
 using ConsortiumPortal.Node;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
 
 namespace ConsortiumPortal.Features.Ledger;
 
 /// <summary>
 /// The ledger's HTTP API for member systems: submit a signed transaction (optionally waiting for its block), read
 /// transactions, receipts, blocks and node status. Errors are problem details with the reason.
+/// Every endpoint needs an authenticated caller (<see cref="ApiAuthentication"/>): a member system submits only
+/// transactions signed by its own organisation's people and reads its own organisation's transactions; a
+/// Regulator reads every organisation's. Another organisation's transaction answers 404, as if it did not exist.
 /// </summary>
 public static class LedgerApi
 {
@@ -20,23 +28,65 @@ public static class LedgerApi
     /// <summary>Authentication of API clients and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddLedgerApi(this WebApplicationBuilder builder)
     {
+        builder.AddApiAuthentication();
+        builder.Services.AddOpenApi(o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Consortium ledger API";
+                document.Info.Description = "Submit SM2-signed transactions and read transactions, receipts, blocks and node status. " +
+                                            "Authenticate with your organisation's API key in the X-Api-Key header (created by your OrgAdmin " +
+                                            "on /organisation/api-keys), or with a portal sign-in cookie. Errors are RFC 9457 problem details.";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiAuthentication.ApiKeyScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = ApiAuthentication.HeaderName,
+                    Description = "An organisation's API key. It may submit transactions signed by its organisation's people and read its " +
+                                  "organisation's transactions (a Regulator organisation's key reads every organisation's).",
+                };
+                document.Security ??= [];
+                document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiAuthentication.ApiKeyScheme, document)] = [] });
+                return Task.CompletedTask;
+            });
+        });
         return builder;
     }
 
     public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Ledger");
-        api.MapPost("/transactions", SubmitAsync);
-        api.MapGet("/transactions/{txId}", GetTransactionAsync);
-        api.MapGet("/receipts/{txId}", GetReceiptAsync);
-        api.MapGet("/blocks/{height:long}", GetBlockAsync);
-        api.MapGet("/status", GetStatusAsync);
+        var api = app.MapGroup("/api").WithTags("Ledger").RequireAuthorization(ApiAuthentication.Policy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapPost("/transactions", SubmitAsync)
+            .WithSummary("Submit a signed transaction")
+            .WithDescription("Body: {\"body\": {...}, \"signature\": \"hex\"} (docs/ledger-format.md). With wait=true the answer comes when its block " +
+                             "commits (at most 30 s). The signer must belong to the caller's organisation.")
+            .Accepts<JsonObject>("application/json")
+            .Produces<SubmitResponse>(StatusCodes.Status200OK).Produces<SubmitResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/transactions/{txId}", GetTransactionAsync)
+            .WithSummary("A transaction: committed with its result, or pending")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/receipts/{txId}", GetReceiptAsync)
+            .WithSummary("The receipt (proof bundle) of a committed transaction, verifiable offline")
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/blocks/{height:long}", GetBlockAsync)
+            .WithSummary("A block: header, hash, header signature and its transactions with their status")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/status", GetStatusAsync).WithSummary("The node: chain, height, head, leadership, pending transactions");
+
+        // The API description and its browsable reference: public, they hold no data.
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(o => o.WithTitle("Consortium ledger API")).AllowAnonymous();
         return app;
     }
 
     public sealed record SubmitResponse(string TxId, string State, long? Height, int? Index, string? Status, string? Error);
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, NodeHostedService host, bool? wait, CancellationToken token)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, ClaimsPrincipal caller, NodeHostedService host, bool? wait, CancellationToken token)
     {
         var runtime = await host.Runtime;
         if (request.ContentLength > SignedTransaction.MaxBodyBytes + 1024)
@@ -58,6 +108,10 @@ public static class LedgerApi
         SignedTransaction tx;
         try { tx = SignedTransaction.Parse(body); }
         catch (InvalidTransactionException e) { return Problem(StatusCodes.Status400BadRequest, "malformed", e.Message); }
+        var signerOrganisation = ApiAuthentication.OrganisationOf(tx.Body.Signer);
+        if (signerOrganisation != caller.OrganisationId())
+            return Problem(StatusCodes.Status403Forbidden, "wrong-organisation",
+                $"the transaction is signed by \"{tx.Body.Signer}\" of organisation \"{signerOrganisation}\"; this caller acts for \"{caller.OrganisationId()}\"", tx.IdHex);
 
         var outcome = runtime.Node.SubmitAsync(tx);
         if (outcome.IsCompleted && outcome.Result.Refusal is { } refused) return Refusal(tx.IdHex, refused);
@@ -80,13 +134,19 @@ public static class LedgerApi
         return Problem(status, error.Code, error.Message, txId);
     }
 
-    private static async Task<IResult> GetTransactionAsync(string txId, NodeHostedService host)
+    /// <summary>The caller's own organisation's transactions, or every one for a Regulator.</summary>
+    private static bool MayRead(ClaimsPrincipal caller, SignedTransaction tx) =>
+        caller.ReadsEveryOrganisation() || ApiAuthentication.OrganisationOf(tx.Body.Signer) == caller.OrganisationId();
+
+    private static async Task<IResult> GetTransactionAsync(string txId, ClaimsPrincipal caller, NodeHostedService host)
     {
         var runtime = await host.Runtime;
+        // A pending transaction's id is known only to whoever holds the signed transaction, so "pending" reveals nothing new.
         if (runtime.Ledger.Store.GetTransaction(txId) is not { } stored)
             return runtime.Node.IsPending(txId)
                 ? TypedResults.Ok(new SubmitResponse(txId, "pending", null, null, null, null))
                 : Problem(StatusCodes.Status404NotFound, "not-found", $"no transaction {txId}");
+        if (!MayRead(caller, stored.Transaction)) return Problem(StatusCodes.Status404NotFound, "not-found", $"no transaction {txId}");
         return TypedResults.Ok(new
         {
             txId, state = "committed", height = stored.Height, index = stored.Index,
@@ -94,9 +154,11 @@ public static class LedgerApi
         });
     }
 
-    private static async Task<IResult> GetReceiptAsync(string txId, NodeHostedService host)
+    private static async Task<IResult> GetReceiptAsync(string txId, ClaimsPrincipal caller, NodeHostedService host)
     {
         var runtime = await host.Runtime;
+        if (runtime.Ledger.Store.GetTransaction(txId) is { } stored && !MayRead(caller, stored.Transaction))
+            return Problem(StatusCodes.Status404NotFound, "not-found", $"no committed transaction {txId}");
         return runtime.Ledger.GetReceipt(txId) is { } receipt
             ? Results.Text(receipt.ToJson(), "application/json")
             : Problem(StatusCodes.Status404NotFound, "not-found", $"no committed transaction {txId}");
@@ -129,7 +191,7 @@ public static class LedgerApi
         });
     }
 
-    private static ProblemHttpResult Problem(int status, string code, string detail, string? txId = null) =>
+    internal static ProblemHttpResult Problem(int status, string code, string detail, string? txId = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: code, type: $"urn:consortium-portal:problem:{code}",
             extensions: txId is null ? null : new Dictionary<string, object?> { ["txId"] = txId });
 }
