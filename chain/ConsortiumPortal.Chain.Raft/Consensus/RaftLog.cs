@@ -19,7 +19,7 @@ namespace ConsortiumPortal.Chain.Raft.Consensus;
 /// so when <see cref="ReplicateAsync"/> returns true the entry is on disk and survives kill -9 (and power loss).
 /// We keep the default <c>MemoryManagementStrategy.SharedMemory</c>; see the report for PrivateMemory figures.
 /// </remarks>
-public sealed class RaftLog : IAsyncDisposable
+public sealed partial class RaftLog : IAsyncDisposable
 {
     // 4 KiB default = one mmapped file per chunk: a lagging follower ran out of file handles (STACK.md).
     private const int ChunkSize = 8 * 1024 * 1024;
