@@ -54,12 +54,19 @@ public sealed class DemoConsortium
 
     /// <param name="keyFor">returns the key pair for an id (organisation id, certificate id or "node:ID"), creating it if needed</param>
     public DemoConsortium(Func<string, Sm2KeyPair> keyFor, ConsortiumNode node, long genesisTime, int seed = 2021, string chainId = DefaultChainId)
+        : this(keyFor, [node], genesisTime, seed, chainId)
     {
+    }
+
+    /// <summary>A demo consortium run by several nodes (the first is <see cref="NodeId"/>); each node's key comes from keyFor("node:ID").</summary>
+    public DemoConsortium(Func<string, Sm2KeyPair> keyFor, IReadOnlyList<ConsortiumNode> nodes, long genesisTime, int seed = 2021, string chainId = DefaultChainId)
+    {
+        if (nodes.Count == 0) throw new ArgumentException("a consortium needs at least one node", nameof(nodes));
         _seed = seed;
-        NodeId = node.Id;
+        NodeId = nodes[0].Id;
         Genesis = new GenesisDocument(chainId, "华东电力区块链联盟 East China Power Consortium", genesisTime,
             Organisations.Select(o => new GenesisOrganisation(o.Id, o.Name, o.Roles, keyFor(o.Id).PublicKeyHex)).ToArray(),
-            [node with { PublicKey = keyFor(Keystore.NodeKeyId(node.Id)).PublicKeyHex }],
+            nodes.Select(n => n with { PublicKey = keyFor(Keystore.NodeKeyId(n.Id)).PublicKeyHex }).ToArray(),
             new GovernancePolicy(2, 3));
         People = CreatePeople(seed);
     }

@@ -1,5 +1,6 @@
 using ConsortiumPortal.Cli;
 using ConsortiumPortal.Components;
+using ConsortiumPortal.Features.Cluster;
 using ConsortiumPortal.Features.Dashboard;
 using ConsortiumPortal.Features.Explorer;
 using ConsortiumPortal.Features.Ledger;
@@ -23,6 +24,7 @@ builder.AddReceiptVerification();            // public Verify page, printable re
 builder.AddSettlementFeature();              // payments between members: Features/Settlement/
 builder.AddOrganisationAdmin();              // people, roles, revocation, API keys: Features/Organisation/
 builder.AddLedgerApi();                      // /api authentication, OpenAPI: Features/Ledger/
+builder.AddCluster();                        // cluster status, health probes, metrics counters: Features/Cluster/
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -39,6 +41,7 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapPortalAccountEndpoints();             // sign-out: Identity/
 app.MapCultureSwitch();                      // language cookie: Components/
 app.MapLedgerApi();                          // /api: transactions, receipts, blocks, status: Features/Ledger/
+app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
 
 await app.RunAsync();
 return Environment.ExitCode;

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Net;
 using ConsortiumPortal.Chain.Crypto;
 using ConsortiumPortal.Chain.Execution;
 using ConsortiumPortal.Chain.Model;
@@ -23,6 +25,13 @@ public sealed class LedgerNode : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _cutter = Task.CompletedTask;
     private Task _replicator = Task.CompletedTask;
+    private Task _reforwarder = Task.CompletedTask;
+    private Task _membership = Task.CompletedTask;
+
+    // Transactions a follower handed to the leader and still waits for: if their block does not arrive in time, or
+    // the leader changes, they are forwarded again (the leader's mempool and the ledger dedupe by tx id).
+    private readonly ConcurrentDictionary<string, (Mempool.Pending Pending, long At, string Leader)> _forwarded = new(StringComparer.Ordinal);
+    private static readonly TimeSpan ReforwardAfter = TimeSpan.FromSeconds(3);
 
     public LedgerNode(Ledger ledger, string nodeId, Sm2KeyPair nodeKey, RaftOptions raft, OrderingOptions? options = null, ILoggerFactory? loggers = null)
     {
@@ -43,6 +52,18 @@ public sealed class LedgerNode : IAsyncDisposable
 
     public bool IsPending(string txId) => _mempool.TryGet(txId, out _);
 
+    /// <summary>Hands a follower's admitted transactions to the leader. Unset: a follower keeps them until it leads.</summary>
+    public ITransactionForwarder? Forwarder { get; set; }
+
+    /// <summary>The leader's HTTP URL as published in its Raft metadata ("httpUrl"), or null while no leader is known.</summary>
+    public string? LeaderUrl => _raft.LeaderMetadata("httpUrl");
+
+    /// <summary>The leader's node id ("nodeId" metadata): this node's when it leads; null while no leader is known.</summary>
+    public string? LeaderId => _raft.IsLeader ? _nodeId : _raft.LeaderMetadata("nodeId");
+
+    /// <summary>Raft members as this node sees them (diagnostics).</summary>
+    public IReadOnlyList<EndPoint> RaftMembers => _raft.Members;
+
     /// <summary>Where the leader's time goes: executing and signing blocks vs replicating and storing them.</summary>
     public CutterStatistics Statistics { get; } = new();
 
@@ -57,6 +78,56 @@ public sealed class LedgerNode : IAsyncDisposable
         // A thread of its own: on the thread pool the cutter would queue behind every submitter's admission work.
         _cutter = Task.Factory.StartNew(() => CutBlocks(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _replicator = Task.Factory.StartNew(() => ReplicateBlocks(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _reforwarder = Task.Run(() => ReforwardAsync(_stop.Token));
+    }
+
+    /// <summary>
+    /// Bootstrap of a consortium founded with several nodes: whenever this node leads, it adds every genesis node
+    /// that is not a Raft member yet, one at a time (DotNext allows one membership change at a time). A node that is
+    /// not running yet is retried until it is. Membership changes decided by governance (a transaction approved under
+    /// the consortium's policy, then AddMemberAsync/RemoveMemberAsync) are still to come; until then the genesis node
+    /// list is the membership.
+    /// </summary>
+    public void BootstrapMembers(IReadOnlyList<IPEndPoint> genesisMembers)
+    {
+        if (genesisMembers.Count <= 1) return;
+        _membership = Task.Run(() => BootstrapMembersAsync(genesisMembers, _stop.Token));
+    }
+
+    private async Task BootstrapMembersAsync(IReadOnlyList<IPEndPoint> genesisMembers, CancellationToken token)
+    {
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                if (_raft.IsLeader)
+                {
+                    var members = _raft.Members.OfType<IPEndPoint>().ToHashSet();
+                    foreach (var missing in genesisMembers.Where(m => !members.Contains(m)))
+                    {
+                        if (!_raft.IsLeader) break;
+                        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token, _raft.LeadershipToken);
+                        attempt.CancelAfter(TimeSpan.FromSeconds(10));
+                        try
+                        {
+                            if (await _raft.AddMemberAsync(missing, attempt.Token).ConfigureAwait(false))
+                                _log.LogInformation("Node {Node} added genesis node {Member} to the Raft cluster", _nodeId, missing);
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                        {
+                            _log.LogDebug(e, "Genesis node {Member} could not be added yet; retrying", missing);
+                        }
+                    }
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                _log.LogWarning(e, "Raft membership bootstrap failed; retrying");
+                try { await Task.Delay(TimeSpan.FromSeconds(1), token).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+            }
+        }
     }
 
     public Task WaitForLeadershipAsync(TimeSpan timeout, CancellationToken token) => _raft.WaitForLeadershipAsync(timeout, token);
@@ -93,9 +164,7 @@ public sealed class LedgerNode : IAsyncDisposable
             if (batch.Count == 0) continue;
             if (!_raft.IsLeader)
             {
-                // Forwarding to the leader is the multi-node issue; a lone follower keeps them until it leads.
-                _mempool.Requeue(batch);
-                token.WaitHandle.WaitOne(50);
+                Forward(batch, token);
                 continue;
             }
             var slotTaken = false;
@@ -162,6 +231,73 @@ public sealed class LedgerNode : IAsyncDisposable
         catch (OperationCanceledException) { }
     }
 
+    /// <summary>
+    /// Follower: the batch stays pending here (its submitters learn the outcome when this node applies the block) and
+    /// goes to the leader. Without a known leader, or when the leader cannot take it, it waits and is tried again.
+    /// </summary>
+    private void Forward(List<Mempool.Pending> batch, CancellationToken token)
+    {
+        var leader = LeaderUrl;
+        if (Forwarder is not { } forwarder || leader is null || _raft.IsLeader)
+        {
+            Requeue(batch);
+            token.WaitHandle.WaitOne(50);
+            return;
+        }
+        var waiting = batch.Where(p => !p.Outcome.Task.IsCompleted).ToList();
+        if (waiting.Count == 0) return;
+        try
+        {
+            var refused = forwarder.ForwardAsync(leader, waiting.Select(p => p.Transaction).ToArray(), token).GetAwaiter().GetResult();
+            var now = Environment.TickCount64;
+            foreach (var p in waiting)
+            {
+                var id = p.Transaction.IdHex;
+                // "duplicate": already committed (or being committed): this node's own apply completes it.
+                if (refused.TryGetValue(id, out var reason) && reason.Code is not "duplicate" and not "busy")
+                    _mempool.Complete(id, TxOutcome.Refused(id, reason));
+                else if (refused.TryGetValue(id, out var busy) && busy.Code == "busy")
+                    _mempool.Requeue([p]);
+                else
+                    _forwarded[id] = (p, now, leader);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            _log.LogDebug(e, "Forwarding {Count} transactions to {Leader} failed; retrying", waiting.Count, leader);
+            Requeue(waiting);
+            token.WaitHandle.WaitOne(100);
+        }
+    }
+
+    private async Task ReforwardAsync(CancellationToken token)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+            {
+                if (_forwarded.IsEmpty) continue;
+                var leader = _raft.IsLeader ? null : LeaderUrl;
+                var now = Environment.TickCount64;
+                var again = new List<Mempool.Pending>();
+                foreach (var (id, (pending, at, sentTo)) in _forwarded)
+                {
+                    if (pending.Outcome.Task.IsCompleted) { _forwarded.TryRemove(id, out _); continue; }
+                    if (now - at < ReforwardAfter.TotalMilliseconds && sentTo == leader) continue;
+                    if (_forwarded.TryRemove(id, out _)) again.Add(pending);
+                }
+                if (again.Count > 0)
+                {
+                    _log.LogDebug("Forwarding {Count} transactions again (leader changed or their block is late)", again.Count);
+                    _mempool.Requeue(again);
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
     private void GiveUp(Block block, List<Mempool.Pending> batch)
     {
         if (_ledger.Store.Height < block.Height) _ledger.Abandon(block);
@@ -188,10 +324,16 @@ public sealed class LedgerNode : IAsyncDisposable
         Halted?.Invoke(reason);
     }
 
+    // ---- Cluster status (portal Cluster page, /health/ready, /metrics): read-only, no locks, no network ----
+
+    /// <summary>This node's Raft view (members, leader, term, commit/applied index) with its ledger height, head and mempool.</summary>
+    public NodeClusterStatus ClusterStatus() =>
+        new(_nodeId, _raft.Status(), _ledger.Height, _ledger.Store.HeadHash, _mempool.Count, HaltReason);
+
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        try { await Task.WhenAll(_cutter, _replicator).ConfigureAwait(false); } catch (OperationCanceledException) { }
+        try { await Task.WhenAll(_cutter, _replicator, _reforwarder, _membership).ConfigureAwait(false); } catch (OperationCanceledException) { }
         await _raft.DisposeAsync().ConfigureAwait(false);
         _ledger.BlockCommitted -= OnBlockCommitted;
     }

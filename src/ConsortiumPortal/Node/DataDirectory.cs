@@ -7,7 +7,11 @@ using ConsortiumPortal.Chain.Keys;
 namespace ConsortiumPortal.Node;
 
 /// <summary>This node's identity and endpoints, kept in node.json in the data directory (no secrets).</summary>
-public sealed record NodeIdentity(string NodeId, string OrganisationId, string RaftEndpoint, string HttpUrl);
+/// <param name="JoinsCluster">
+/// False for a single node and for the bootstrap node of a consortium (it cold-starts the Raft cluster); true for the
+/// other genesis nodes, which start in standby until the leader adds them.
+/// </param>
+public sealed record NodeIdentity(string NodeId, string OrganisationId, string RaftEndpoint, string HttpUrl, bool JoinsCluster = false);
 
 /// <summary>
 /// The files of one node: ledger.db (SQLite), raft/ (write-ahead log), keystore.json (SM4-sealed keys), node.json.

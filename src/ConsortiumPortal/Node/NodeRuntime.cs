@@ -25,30 +25,123 @@ public sealed class NodeRuntime : IAsyncDisposable
         Data = data; Keys = keys; Ledger = ledger; Node = node; Identity = identity;
     }
 
-    public static async Task<NodeRuntime> StartAsync(DataDirectory data, Keystore keys, OrderingOptions ordering, ILoggerFactory loggers, CancellationToken token)
+    /// <summary>The nodes named in genesis (membership/node/*): a single node is a cluster of one.</summary>
+    public IReadOnlyList<ConsortiumNode> GenesisNodes { get; private init; } = [];
+
+    private LeaderForwarder? _forwarder;
+
+    /// <summary>
+    /// Starts the node. A single-node consortium leads at once (this waits for it). In a consortium of several nodes
+    /// the bootstrap node cold-starts the Raft cluster and, while it leads, adds the other genesis nodes; the others
+    /// start in standby, and every follower forwards submitted transactions to the leader.
+    /// </summary>
+    /// <param name="bootstrapMembers">false while `init` seeds the demo on the bootstrap node alone</param>
+    public static async Task<NodeRuntime> StartAsync(DataDirectory data, Keystore keys, OrderingOptions ordering, ILoggerFactory loggers, CancellationToken token,
+        bool bootstrapMembers = true)
     {
         var identity = data.ReadNode();
         var ledger = new Ledger(data.Root, ConsortiumContracts.All());
+        var genesisNodes = ReadGenesisNodes(ledger);
         var raft = new RaftOptions
         {
             DataDirectory = data.RaftDirectory,
             LocalEndPoint = DataDirectory.ParseEndPoint(identity.RaftEndpoint),
-            ColdStart = true, // a one-node cluster; joining an existing consortium is the multi-node issue
+            // The bootstrap node (and a single node) forms the cluster; a no-op once its membership file exists.
+            ColdStart = !identity.JoinsCluster,
             Metadata = new Dictionary<string, string> { ["nodeId"] = identity.NodeId, ["httpUrl"] = identity.HttpUrl },
         };
-        var node = new LedgerNode(ledger, identity.NodeId, keys.Get(Keystore.NodeKeyId(identity.NodeId)), raft, ordering, loggers);
+        var nodeKey = keys.Get(Keystore.NodeKeyId(identity.NodeId));
+        var node = new LedgerNode(ledger, identity.NodeId, nodeKey, raft, ordering, loggers);
+        LeaderForwarder? forwarder = null;
         try
         {
+            if (genesisNodes.Count > 1)
+            {
+                forwarder = new LeaderForwarder(identity.NodeId, nodeKey, ledger.GenesisHash);
+                node.Forwarder = forwarder;
+            }
             await node.StartAsync(token);
-            await node.WaitForLeadershipAsync(TimeSpan.FromSeconds(30), token);
+            if (genesisNodes.Count <= 1)
+                await node.WaitForLeadershipAsync(TimeSpan.FromSeconds(30), token);
+            else if (bootstrapMembers)
+                node.BootstrapMembers(genesisNodes.Select(n => DataDirectory.ParseEndPoint(n.RaftEndpoint)).ToArray());
         }
         catch
         {
             await node.DisposeAsync();
+            forwarder?.Dispose();
             ledger.Dispose();
             throw;
         }
-        return new NodeRuntime(data, keys, ledger, node, identity);
+        return new NodeRuntime(data, keys, ledger, node, identity) { GenesisNodes = genesisNodes, _forwarder = forwarder };
+    }
+
+    private static IReadOnlyList<ConsortiumNode> ReadGenesisNodes(Ledger ledger) =>
+        ledger.Store.Committed.Scan(MembershipContract.Keys.NodePrefix)
+            .Select(kv => MembershipContract.Read<ConsortiumNode>(ledger.Store.Committed, kv.Key))
+            .OfType<ConsortiumNode>().ToArray();
+
+    /// <summary>
+    /// `init --nodes N`: a consortium of N nodes in DIR/node-1 .. DIR/node-N, each with its own keystore (its node key;
+    /// with <paramref name="demo"/> node-1's keystore also holds every demo organisation's and person's key), its own
+    /// node.json, and the same genesis (all N nodes with their keys and endpoints), hence one genesis hash. With
+    /// <paramref name="demo"/>, node-1 then seeds the demo alone; the others receive those blocks from the Raft log
+    /// when the leader adds them.
+    /// </summary>
+    public static async Task<IReadOnlyList<DataDirectory>> InitializeConsortiumAsync(string root, int count, IReadOnlyList<string> hosts, int basePort, int httpBasePort,
+        bool demo, string? masterKey, ILoggerFactory loggers, CancellationToken token)
+    {
+        if (count < 2) throw new ArgumentOutOfRangeException(nameof(count), "a consortium has at least 2 nodes");
+        var dirs = new List<DataDirectory>();
+        var keystores = new List<Keystore>();
+        var nodes = new List<ConsortiumNode>();
+        for (var i = 1; i <= count; i++)
+        {
+            var data = new DataDirectory(Path.Combine(root, $"node-{i}"));
+            if (data.IsInitialized) throw new InvalidOperationException($"{data.Root} already holds a ledger");
+            var keys = data.OpenKeystore(masterKey, loggers.CreateLogger<NodeRuntime>());
+            var id = $"node-{i}";
+            var host = hosts.Count == 0 ? "127.0.0.1" : hosts[(i - 1) % hosts.Count];
+            var organisation = DemoConsortium.Organisations[(i - 1) % DemoConsortium.Organisations.Count].Id;
+            var key = keys.Contains(Keystore.NodeKeyId(id)) ? keys.Get(Keystore.NodeKeyId(id)) : keys.Create(Keystore.NodeKeyId(id));
+            var raftEndpoint = $"{host}:{basePort + i}";
+            DataDirectory.ParseEndPoint(raftEndpoint);
+            nodes.Add(new ConsortiumNode(id, organisation, key.PublicKeyHex, raftEndpoint, $"http://{host}:{httpBasePort + i}"));
+            dirs.Add(data);
+            keystores.Add(keys);
+        }
+        // Organisation and people keys: the demo keeps all of them in the bootstrap node's keystore. (A real consortium
+        // keeps each organisation's keys in the keystore of the node that organisation runs.)
+        var bootstrapKeys = KeyFor(keystores[0]);
+        Chain.Crypto.Sm2KeyPair KeyForAny(string id)
+        {
+            var index = nodes.FindIndex(n => Keystore.NodeKeyId(n.Id) == id);
+            return index >= 0 ? keystores[index].Get(id) : bootstrapKeys(id);
+        }
+        var consortium = new DemoConsortium(KeyForAny, nodes, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        for (var i = 0; i < count; i++)
+        {
+            using (var ledger = new Ledger(dirs[i].Root, ConsortiumContracts.All()))
+                ledger.InitializeGenesis(consortium.Genesis);
+            dirs[i].WriteNode(new NodeIdentity(nodes[i].Id, nodes[i].OrganisationId, nodes[i].RaftEndpoint, nodes[i].HttpUrl, JoinsCluster: i > 0));
+        }
+        if (demo)
+        {
+            await using var runtime = await StartAsync(dirs[0], keystores[0], new OrderingOptions(), loggers, token, bootstrapMembers: false);
+            await runtime.Node.WaitForLeadershipAsync(TimeSpan.FromSeconds(30), token);
+            await SeedAsync(runtime, consortium, keystores[0]);
+        }
+        return dirs;
+    }
+
+    private static async Task SeedAsync(NodeRuntime runtime, DemoConsortium consortium, Keystore keys)
+    {
+        foreach (var wave in consortium.Waves(KeyFor(keys), runtime.Ledger.Height))
+        {
+            var outcomes = await Task.WhenAll(wave.Select(runtime.Node.SubmitAsync));
+            if (outcomes.FirstOrDefault(o => !o.IsCommitted || o.Result is not { Succeeded: true }) is { } failed)
+                throw new InvalidOperationException($"demo transaction {failed.TxId} failed: {failed.Refusal?.Message ?? failed.Result?.Error}");
+        }
     }
 
     /// <summary>
@@ -68,12 +161,7 @@ public sealed class NodeRuntime : IAsyncDisposable
         data.WriteNode(new NodeIdentity(nodeId, DemoConsortium.NodeOperator, endpoint, httpUrl));
         if (!demo) return;
         await using var runtime = await StartAsync(data, keys, new OrderingOptions(), loggers, token);
-        foreach (var wave in consortium.Waves(KeyFor(keys), runtime.Ledger.Height))
-        {
-            var outcomes = await Task.WhenAll(wave.Select(runtime.Node.SubmitAsync));
-            if (outcomes.FirstOrDefault(o => !o.IsCommitted || o.Result is not { Succeeded: true }) is { } failed)
-                throw new InvalidOperationException($"demo transaction {failed.TxId} failed: {failed.Refusal?.Message ?? failed.Result?.Error}");
-        }
+        await SeedAsync(runtime, consortium, keys);
     }
 
     private static Func<string, Chain.Crypto.Sm2KeyPair> KeyFor(Keystore keys) => id => keys.Contains(id) ? keys.Get(id) : keys.Create(id);
@@ -81,6 +169,7 @@ public sealed class NodeRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Node.DisposeAsync();
+        _forwarder?.Dispose();
         Ledger.Dispose();
     }
 }

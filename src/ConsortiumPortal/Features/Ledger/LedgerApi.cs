@@ -4,6 +4,7 @@ using ConsortiumPortal.Chain;
 using ConsortiumPortal.Chain.Crypto;
 using ConsortiumPortal.Chain.Model;
 using ConsortiumPortal.Chain.Raft.Ordering;
+using ConsortiumPortal.Features.Cluster;
 using ConsortiumPortal.Identity;
 using ConsortiumPortal.Node;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -78,6 +79,8 @@ public static class LedgerApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/status", GetStatusAsync).WithSummary("The node: chain, height, head, leadership, pending transactions");
 
+        app.MapForwardingApi();                  // followers' transactions to the leader, node-signed: Features/Cluster/
+
         // The API description and its browsable reference: public, they hold no data.
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.WithTitle("Consortium ledger API")).AllowAnonymous();
@@ -113,6 +116,10 @@ public static class LedgerApi
             return Problem(StatusCodes.Status403Forbidden, "wrong-organisation",
                 $"the transaction is signed by \"{tx.Body.Signer}\" of organisation \"{signerOrganisation}\"; this caller acts for \"{caller.OrganisationId()}\"", tx.IdHex);
 
+        // A follower forwards to the leader; with no leader (quorum lost) it cannot promise anything: say so at once.
+        if (!runtime.Node.IsLeader && runtime.GenesisNodes.Count > 1 && !await LeaderKnownAsync(runtime, token))
+            return Problem(StatusCodes.Status503ServiceUnavailable, "no-leader",
+                "the consortium has no Raft leader right now (a majority of nodes is unreachable); retry later", tx.IdHex);
         var outcome = runtime.Node.SubmitAsync(tx);
         if (outcome.IsCompleted && outcome.Result.Refusal is { } refused) return Refusal(tx.IdHex, refused);
         if (wait != true) return TypedResults.Accepted($"/api/transactions/{tx.IdHex}", new SubmitResponse(tx.IdHex, "pending", null, null, null, null));
@@ -120,6 +127,17 @@ public static class LedgerApi
         if (done is null) return TypedResults.Accepted($"/api/transactions/{tx.IdHex}", new SubmitResponse(tx.IdHex, "pending", null, null, null, null));
         if (done.Refusal is { } late) return Refusal(tx.IdHex, late);
         return TypedResults.Ok(new SubmitResponse(tx.IdHex, "committed", done.Height, done.Index, done.Result!.Status, done.Result.Error));
+    }
+
+    /// <summary>Whether a leader is known; the leader's URL arrives with its Raft metadata, so wait a moment for it.</summary>
+    private static async Task<bool> LeaderKnownAsync(NodeRuntime runtime, CancellationToken token)
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            if (runtime.Node.IsLeader || runtime.Node.LeaderUrl is not null) return true;
+            await Task.Delay(100, token);
+        }
+        return false;
     }
 
     private static IResult Refusal(string txId, AdmissionError error)
@@ -184,10 +202,12 @@ public static class LedgerApi
     {
         var runtime = await host.Runtime;
         var ledger = runtime.Ledger;
+        var raft = runtime.Node.ClusterStatus().Raft;
         return TypedResults.Ok(new
         {
             chainId = ledger.ChainId, genesisHash = ledger.GenesisHash, height = ledger.Height, headHash = ledger.Store.HeadHash,
             nodeId = runtime.Identity.NodeId, isLeader = runtime.Node.IsLeader, pending = runtime.Node.PendingCount, halted = runtime.Node.HaltReason,
+            leader = runtime.Node.LeaderId, raftTerm = raft.Term, raftMembers = raft.Members.Count,
         });
     }
 
