@@ -42,6 +42,7 @@ public sealed class LedgerNode : IAsyncDisposable
         _mempool = new Mempool(_options.MempoolCapacity);
         _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger<LedgerNode>();
         _raft = new RaftLog(raft, new LedgerStateMachine(this), loggers);
+        _commitTimeout = raft.UpperElectionTimeout * 2;
         ledger.BlockCommitted += OnBlockCommitted;
     }
 
@@ -54,6 +55,23 @@ public sealed class LedgerNode : IAsyncDisposable
 
     /// <summary>Hands a follower's admitted transactions to the leader. Unset: a follower keeps them until it leads.</summary>
     public ITransactionForwarder? Forwarder { get; set; }
+
+    private BlockSync? _blockSync;
+
+    /// <summary>
+    /// Catch-up outside Raft: used when a snapshot reports a height above the ledger's, and when a committed block
+    /// arrives above Height + 1. Unset (a single node): such a gap halts the node. Set before <see cref="StartAsync"/>.
+    /// </summary>
+    public BlockSync? BlockSync
+    {
+        get => _blockSync;
+        set
+        {
+            if (_blockSync is not null) _blockSync.Diverged -= Halt;
+            _blockSync = value;
+            if (value is not null) value.Diverged += Halt;
+        }
+    }
 
     /// <summary>The leader's HTTP URL as published in its Raft metadata ("httpUrl"), or null while no leader is known.</summary>
     public string? LeaderUrl => _raft.LeaderMetadata("httpUrl");
@@ -211,7 +229,10 @@ public sealed class LedgerNode : IAsyncDisposable
                         continue;
                     }
                     var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                    var committed = _raft.ReplicateAsync(block.Serialize(), token).GetAwaiter().GetResult();
+                    bool committed;
+                    Volatile.Write(ref _replicatingSince, started);
+                    try { committed = _raft.ReplicateAsync(block.Serialize(), token).GetAwaiter().GetResult(); }
+                    finally { Volatile.Write(ref _replicatingSince, 0L); }
                     Statistics.RecordReplication(System.Diagnostics.Stopwatch.GetTimestamp() - started);
                     if (!committed)
                     {
@@ -298,6 +319,33 @@ public sealed class LedgerNode : IAsyncDisposable
         catch (OperationCanceledException) { }
     }
 
+    // ---- Quorum loss: how long a submission may wait before the node admits it cannot commit (docs/api.md) ----
+
+    // The block being replicated since this Stopwatch timestamp (0: none). A leader that lost its quorum keeps waiting
+    // for the commit (the entry is in its WAL: cancelling would not take it back, a later leader may still commit it),
+    // but after _commitTimeout it reports the stall so that new submissions are refused instead of queued behind it.
+    private long _replicatingSince;
+    private readonly TimeSpan _commitTimeout;
+
+    /// <summary>
+    /// This node leads, but the block it replicates has not committed within twice the upper election timeout: a
+    /// majority of the consortium is unreachable (DotNext keeps a leader that lost its quorum leading for a while).
+    /// </summary>
+    public bool ReplicationStalled
+    {
+        get
+        {
+            var since = Volatile.Read(ref _replicatingSince);
+            return since != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(since) > _commitTimeout;
+        }
+    }
+
+    /// <summary>
+    /// Whether a submission can commit now: this node leads and replicates, or it knows another node as leader to forward
+    /// to (right after stepping down, Raft may still name this node as leader for an election timeout: that is no leader).
+    /// </summary>
+    public bool CanCommit => _raft.IsLeader ? !ReplicationStalled : LeaderUrl is not null && LeaderId != _nodeId;
+
     private void GiveUp(Block block, List<Mempool.Pending> batch)
     {
         if (_ledger.Store.Height < block.Height) _ledger.Abandon(block);
@@ -343,14 +391,47 @@ public sealed class LedgerNode : IAsyncDisposable
     {
         public long AppliedHeight => node._ledger.Height;
 
-        public ValueTask ApplyAsync(ReadOnlyMemory<byte> payload, CancellationToken token)
+        public async ValueTask ApplyAsync(ReadOnlyMemory<byte> payload, CancellationToken token)
         {
-            if (node.HaltReason is not null) return ValueTask.CompletedTask;
-            try { node._ledger.Apply(payload.Span); }
+            if (node.HaltReason is not null) return;
+            try
+            {
+                // A block above Height + 1: the blocks between came in a snapshot (only its height) or were never seen
+                // here. Fetch them outside Raft first; Raft must not move on before this block is in the ledger.
+                if (node._blockSync is { } sync && HeightOf(payload.Span) is var height && height > node._ledger.Height + 1)
+                {
+                    var copy = payload.ToArray(); // the payload may point into WAL pages: keep our own copy across the wait
+                    node._log.LogInformation("Block {Height} arrived at height {Ledger}: fetching the blocks between from peers", height, node._ledger.Height);
+                    await sync.SyncToAsync(height - 1, token).ConfigureAwait(false);
+                    node._ledger.Apply(copy);
+                    return;
+                }
+                node._ledger.Apply(payload.Span);
+            }
             catch (Exception e) when (e is StateDivergenceException or InvalidBlockException or FormatException)
             {
                 node.Halt(e.Message);
             }
+        }
+
+        private static long HeightOf(ReadOnlySpan<byte> payload)
+        {
+            try { return BlockHeader.FromCanonical(Block.ReadHeaderBytes(payload)).Height; }
+            catch (Exception) { return -1; } // unreadable: Ledger.Apply reports it
+        }
+
+        public ValueTask OnSnapshotRestoredAsync(long snapshotHeight, CancellationToken token)
+        {
+            if (snapshotHeight <= node._ledger.Height) return ValueTask.CompletedTask;
+            if (node._blockSync is { } sync)
+            {
+                // Do not wait here: a snapshot install is one Raft request bounded by RequestTimeout. Entries after the
+                // snapshot wait in ApplyAsync until the blocks below them are in.
+                node._log.LogInformation("Raft snapshot at ledger height {Snapshot}, ledger at {Height}: catching up from peers", snapshotHeight, node._ledger.Height);
+                sync.RequestCatchUp(snapshotHeight);
+            }
+            else
+                node._log.LogWarning("Raft snapshot at ledger height {Snapshot} is above the ledger's {Height} and no block sync is configured", snapshotHeight, node._ledger.Height);
             return ValueTask.CompletedTask;
         }
     }

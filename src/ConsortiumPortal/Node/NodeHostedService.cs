@@ -31,7 +31,7 @@ public sealed class NodeHostedService(IOptions<NodeSettings> settings, ILoggerFa
         {
             MaxTransactionsPerBlock = options.MaxTransactionsPerBlock, MaxWait = TimeSpan.FromMilliseconds(options.MaxWaitMilliseconds),
         };
-        var runtime = await NodeRuntime.StartAsync(data, keys, ordering, loggers, token);
+        var runtime = await NodeRuntime.StartAsync(data, keys, ordering, loggers, token, raftSnapshotInterval: options.RaftSnapshotInterval);
         runtime.Node.Halted += reason =>
         {
             _log.LogCritical("Stopping: {Reason}", reason);

@@ -29,6 +29,10 @@ public sealed class NodeRuntime : IAsyncDisposable
     public IReadOnlyList<ConsortiumNode> GenesisNodes { get; private init; } = [];
 
     private LeaderForwarder? _forwarder;
+    private HttpBlockSource? _blockSource;
+
+    /// <summary>Catch-up outside Raft (a consortium of several nodes); null for a single node.</summary>
+    public BlockSync? BlockSync { get; private init; }
 
     /// <summary>
     /// Starts the node. A single-node consortium leads at once (this waits for it). In a consortium of several nodes
@@ -37,7 +41,7 @@ public sealed class NodeRuntime : IAsyncDisposable
     /// </summary>
     /// <param name="bootstrapMembers">false while `init` seeds the demo on the bootstrap node alone</param>
     public static async Task<NodeRuntime> StartAsync(DataDirectory data, Keystore keys, OrderingOptions ordering, ILoggerFactory loggers, CancellationToken token,
-        bool bootstrapMembers = true)
+        bool bootstrapMembers = true, int raftSnapshotInterval = 1024)
     {
         var identity = data.ReadNode();
         var ledger = new Ledger(data.Root, ConsortiumContracts.All());
@@ -49,16 +53,30 @@ public sealed class NodeRuntime : IAsyncDisposable
             // The bootstrap node (and a single node) forms the cluster; a no-op once its membership file exists.
             ColdStart = !identity.JoinsCluster,
             Metadata = new Dictionary<string, string> { ["nodeId"] = identity.NodeId, ["httpUrl"] = identity.HttpUrl },
+            SnapshotInterval = raftSnapshotInterval,
         };
         var nodeKey = keys.Get(Keystore.NodeKeyId(identity.NodeId));
         var node = new LedgerNode(ledger, identity.NodeId, nodeKey, raft, ordering, loggers);
         LeaderForwarder? forwarder = null;
+        HttpBlockSource? blockSource = null;
+        BlockSync? blockSync = null;
         try
         {
             if (genesisNodes.Count > 1)
             {
                 forwarder = new LeaderForwarder(identity.NodeId, nodeKey, ledger.GenesisHash);
                 node.Forwarder = forwarder;
+                // Catch-up outside Raft: blocks come from the leader first, then from any other genesis node.
+                blockSource = new HttpBlockSource(identity.NodeId, nodeKey, ledger.GenesisHash);
+                var own = identity.HttpUrl.TrimEnd('/');
+                var others = genesisNodes.Where(n => n.Id != identity.NodeId).Select(n => n.HttpUrl.TrimEnd('/')).ToArray();
+                blockSync = new BlockSync(ledger, blockSource, () =>
+                {
+                    var leader = node.IsLeader ? null : node.LeaderUrl?.TrimEnd('/');
+                    return (leader is null || leader == own ? others : others.Where(u => u != leader).Prepend(leader))
+                        .Where(u => u != own).ToArray();
+                }, loggers: loggers);
+                node.BlockSync = blockSync;
             }
             await node.StartAsync(token);
             if (genesisNodes.Count <= 1)
@@ -68,12 +86,17 @@ public sealed class NodeRuntime : IAsyncDisposable
         }
         catch
         {
+            blockSync?.Dispose();
             await node.DisposeAsync();
             forwarder?.Dispose();
+            blockSource?.Dispose();
             ledger.Dispose();
             throw;
         }
-        return new NodeRuntime(data, keys, ledger, node, identity) { GenesisNodes = genesisNodes, _forwarder = forwarder };
+        return new NodeRuntime(data, keys, ledger, node, identity)
+        {
+            GenesisNodes = genesisNodes, _forwarder = forwarder, _blockSource = blockSource, BlockSync = blockSync,
+        };
     }
 
     private static IReadOnlyList<ConsortiumNode> ReadGenesisNodes(Ledger ledger) =>
@@ -168,8 +191,10 @@ public sealed class NodeRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        BlockSync?.Dispose();
         await Node.DisposeAsync();
         _forwarder?.Dispose();
+        _blockSource?.Dispose();
         Ledger.Dispose();
     }
 }

@@ -15,6 +15,12 @@ public sealed class NodeSettings
     /// <summary>Raft endpoint for a newly initialised node (host:port); unset picks a free loopback port.</summary>
     public string? RaftEndpoint { get; set; }
 
+    /// <summary>
+    /// Raft entries (blocks) between snapshots; older WAL chunks are then dropped. A node further behind than the log
+    /// keeps receives only the snapshot (the ledger height) and fetches the blocks from peers (GET /internal/blocks).
+    /// </summary>
+    public int RaftSnapshotInterval { get; set; } = 1024;
+
     public int MaxTransactionsPerBlock { get; set; } = 2000;
     public int MaxWaitMilliseconds { get; set; } = 2;
 }

@@ -36,7 +36,7 @@ public static class ForwardingApi
             if (buffer.Length > MaxBodyBytes) return LedgerApi.Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "forwarded batch too large");
             body = buffer.ToArray();
         }
-        if (Authenticate(request, body, runtime) is { } refused) return refused;
+        if (NodeRequestAuthentication.Authenticate(request, body, runtime) is { } refused) return refused;
         if (!runtime.Node.IsLeader)
             return LedgerApi.Problem(StatusCodes.Status503ServiceUnavailable, "not-leader", "this node is not the leader; forward to the current leader");
 
@@ -61,29 +61,5 @@ public static class ForwardingApi
             if (outcomes[i].IsCompleted && outcomes[i].Result.Refusal is { } refusal)
                 refusals.Add(new ForwardRefusal(transactions[i].IdHex, refusal.Code, refusal.Message));
         return TypedResults.Ok(new ForwardAnswer(refusals));
-    }
-
-    private static IResult? Authenticate(HttpRequest request, byte[] body, NodeRuntime runtime)
-    {
-        string? Header(string name) => request.Headers.TryGetValue(name, out var v) && v.Count == 1 ? v[0] : null;
-        IResult Unauthorized(string detail) => LedgerApi.Problem(StatusCodes.Status401Unauthorized, "unauthenticated-node", detail);
-
-        var nodeId = Header(NodeRequestSignature.NodeHeader);
-        var timestampText = Header(NodeRequestSignature.TimestampHeader);
-        var genesis = Header(NodeRequestSignature.GenesisHeader);
-        var signatureHex = Header(NodeRequestSignature.SignatureHeader);
-        if (nodeId is null || timestampText is null || genesis is null || signatureHex is null)
-            return Unauthorized("a consortium node signs this request: send the node, timestamp, genesis and signature headers");
-        if (!string.Equals(genesis, runtime.Ledger.GenesisHash, StringComparison.OrdinalIgnoreCase))
-            return LedgerApi.Problem(StatusCodes.Status403Forbidden, "wrong-genesis", $"this node's genesis is {runtime.Ledger.GenesisHash}, not {genesis}");
-        if (!long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp)
-            || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - timestamp) > NodeRequestSignature.Window.TotalMilliseconds)
-            return Unauthorized($"the timestamp is missing or more than {NodeRequestSignature.Window.TotalSeconds:N0} s from this node's clock");
-        if (MembershipContract.Read<ConsortiumNode>(runtime.Ledger.Store.Committed, MembershipContract.Keys.Node(nodeId)) is not { } node)
-            return LedgerApi.Problem(StatusCodes.Status403Forbidden, "unknown-node", $"\"{nodeId}\" is not a node of this consortium");
-        if (!Hex.TryDecode(signatureHex, out var signature)
-            || !Sm2.Verify(Sm2.PublicKeyFromHex(node.PublicKey), NodeRequestSignature.Message(request.Method, request.Path.Value ?? "", timestamp, body), signature))
-            return Unauthorized($"the signature does not verify with node \"{nodeId}\"'s key");
-        return null;
     }
 }

@@ -80,6 +80,7 @@ public static class LedgerApi
         api.MapGet("/status", GetStatusAsync).WithSummary("The node: chain, height, head, leadership, pending transactions");
 
         app.MapForwardingApi();                  // followers' transactions to the leader, node-signed: Features/Cluster/
+        app.MapBlockSyncApi();                   // committed blocks for a node catching up, node-signed: Features/Cluster/
 
         // The API description and its browsable reference: public, they hold no data.
         app.MapOpenApi().AllowAnonymous();
@@ -116,25 +117,59 @@ public static class LedgerApi
             return Problem(StatusCodes.Status403Forbidden, "wrong-organisation",
                 $"the transaction is signed by \"{tx.Body.Signer}\" of organisation \"{signerOrganisation}\"; this caller acts for \"{caller.OrganisationId()}\"", tx.IdHex);
 
-        // A follower forwards to the leader; with no leader (quorum lost) it cannot promise anything: say so at once.
-        if (!runtime.Node.IsLeader && runtime.GenesisNodes.Count > 1 && !await LeaderKnownAsync(runtime, token))
-            return Problem(StatusCodes.Status503ServiceUnavailable, "no-leader",
-                "the consortium has no Raft leader right now (a majority of nodes is unreachable); retry later", tx.IdHex);
+        // Quorum lost (several nodes, a majority unreachable): nothing can commit, so refuse before admitting (a refused
+        // transaction is in no mempool and can never commit later). A transaction already pending here is not refused:
+        // it may already be in a Raft log, so its answer stays "pending".
+        if (runtime.GenesisNodes.Count > 1 && !runtime.Node.IsPending(tx.IdHex))
+        {
+            if (runtime.Node.IsLeader && runtime.Node.ReplicationStalled)
+                return Problem(StatusCodes.Status503ServiceUnavailable, "quorum-lost",
+                    "this node leads but cannot reach a majority of the consortium's nodes, so nothing commits; the transaction was not accepted: retry later", tx.IdHex);
+            // A follower forwards to the leader; with no leader it cannot promise anything: say so at once.
+            if (!runtime.Node.IsLeader && !await LeaderKnownAsync(runtime, token))
+                return Problem(StatusCodes.Status503ServiceUnavailable, "no-leader",
+                    "the consortium has no leader right now (a majority of its nodes is unreachable); the transaction was not accepted: retry later", tx.IdHex);
+        }
         var outcome = runtime.Node.SubmitAsync(tx);
         if (outcome.IsCompleted && outcome.Result.Refusal is { } refused) return Refusal(tx.IdHex, refused);
         if (wait != true) return TypedResults.Accepted($"/api/transactions/{tx.IdHex}", new SubmitResponse(tx.IdHex, "pending", null, null, null, null));
-        var done = await outcome.WaitAsync(CommitWait, token).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
+        var done = await WaitForOutcomeAsync(runtime, outcome, token);
         if (done is null) return TypedResults.Accepted($"/api/transactions/{tx.IdHex}", new SubmitResponse(tx.IdHex, "pending", null, null, null, null));
         if (done.Refusal is { } late) return Refusal(tx.IdHex, late);
         return TypedResults.Ok(new SubmitResponse(tx.IdHex, "committed", done.Height, done.Index, done.Result!.Status, done.Result.Error));
     }
 
-    /// <summary>Whether a leader is known; the leader's URL arrives with its Raft metadata, so wait a moment for it.</summary>
+    /// <summary>How long an admitted transaction waits while nothing can commit (no leader, or a leader without quorum).</summary>
+    private static readonly TimeSpan QuorumWait = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The outcome of an admitted transaction, or null ("pending") after <see cref="CommitWait"/>, or sooner when the
+    /// consortium has been unable to commit for <see cref="QuorumWait"/>: the transaction stays pending (it may already
+    /// be in a Raft log and commit once a majority is back), and the caller is told so instead of waiting 30 s.
+    /// </summary>
+    private static async Task<TxOutcome?> WaitForOutcomeAsync(NodeRuntime runtime, Task<TxOutcome> outcome, CancellationToken token)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long unavailableSince = 0;
+        while (true)
+        {
+            var left = CommitWait - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero) return null;
+            try { return await outcome.WaitAsync(left < TimeSpan.FromMilliseconds(250) ? left : TimeSpan.FromMilliseconds(250), token); }
+            catch (TimeoutException) { }
+            catch (Exception) when (!token.IsCancellationRequested) { return null; }
+            if (runtime.GenesisNodes.Count <= 1 || runtime.Node.CanCommit) unavailableSince = 0;
+            else if (unavailableSince == 0) unavailableSince = System.Diagnostics.Stopwatch.GetTimestamp();
+            else if (System.Diagnostics.Stopwatch.GetElapsedTime(unavailableSince) >= QuorumWait) return null;
+        }
+    }
+
+    /// <summary>Whether a leader (another node) is known; the leader's URL arrives with its Raft metadata, so wait a moment (at most 3 s) for it.</summary>
     private static async Task<bool> LeaderKnownAsync(NodeRuntime runtime, CancellationToken token)
     {
         for (var i = 0; i < 30; i++)
         {
-            if (runtime.Node.IsLeader || runtime.Node.LeaderUrl is not null) return true;
+            if (runtime.Node.IsLeader || runtime.Node.CanCommit) return true;
             await Task.Delay(100, token);
         }
         return false;
@@ -145,7 +180,7 @@ public static class LedgerApi
         var status = error.Code switch
         {
             "duplicate" => StatusCodes.Status409Conflict,
-            "busy" or "halted" => StatusCodes.Status503ServiceUnavailable,
+            "busy" or "halted" or "no-leader" or "quorum-lost" => StatusCodes.Status503ServiceUnavailable,
             "unknown-signer" or "revoked" or "bad-signature" => StatusCodes.Status403Forbidden,
             _ => StatusCodes.Status400BadRequest,
         };
