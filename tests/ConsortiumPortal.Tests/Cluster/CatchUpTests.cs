@@ -49,7 +49,7 @@ public sealed class CatchUpTests(ITestOutputHelper output) : IAsyncLifetime
             _nodes.Add(new ClusterNode(dir));
         }
         await Task.WhenAll(_nodes.Select(n => n.StartAsync(Timeout)));
-        await WaitForClusterAsync(_nodes, 3);
+        await ClusterWaits.WaitForClusterAsync(_nodes, 3);
     }
 
     public async Task DisposeAsync()
@@ -80,7 +80,7 @@ public sealed class CatchUpTests(ITestOutputHelper output) : IAsyncLifetime
 
         clock.Restart();
         await laggard.StartAsync(Timeout);
-        await WaitForSameHeadAsync(_nodes, TimeSpan.FromSeconds(TransactionCount > 2_000 ? 300 : 120));
+        await ClusterWaits.WaitForSameHeadAsync(_nodes, TimeSpan.FromSeconds(TransactionCount > 2_000 ? 300 : 120));
         output.WriteLine($"node-3 caught up from {before} to {leaderHeight} in {clock.Elapsed.TotalSeconds:N1} s");
         // The blocks came from the peers over HTTP, not from the Raft log.
         Assert.Contains("Catching up outside Raft", laggard.Log);
@@ -90,7 +90,7 @@ public sealed class CatchUpTests(ITestOutputHelper output) : IAsyncLifetime
         var after = _signers.Transfer("grid-east/operator", "steel-works", 1, leaderHeight, "after the catch-up");
         var answer = await laggard.Http.SubmitAsync(after);
         Assert.True(answer.IsCommitted, $"{answer}\n{laggard.Log}");
-        await WaitForSameHeadAsync(_nodes, Timeout);
+        await ClusterWaits.WaitForSameHeadAsync(_nodes, Timeout);
 
         foreach (var node in _nodes) Assert.Equal(0, await node.StopAsync());
         SortedDictionary<string, string>? first = null;
@@ -200,35 +200,5 @@ public sealed class CatchUpTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(5)));
     }
 
-    private static async Task WaitForClusterAsync(IReadOnlyList<ClusterNode> nodes, int members)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        ClusterStatus?[] statuses = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            statuses = await Task.WhenAll(nodes.Select(n => n.TryStatusAsync()));
-            if (statuses.All(s => s is not null) && statuses.Count(s => s!.IsLeader) == 1
-                && statuses.Single(s => s!.IsLeader)!.RaftMembers == members
-                && statuses.Select(s => s!.Leader).Distinct().Count() == 1 && statuses[0]!.Leader is not null)
-                return;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("the cluster did not form: " + string.Join("; ", statuses.Select(s => s?.ToString() ?? "no answer")) +
-                                   "\n" + string.Join("\n---\n", nodes.Select(n => n.NodeId + ":\n" + n.Log)));
-    }
 
-    private static async Task WaitForSameHeadAsync(IReadOnlyList<ClusterNode> nodes, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        ClusterStatus?[] statuses = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            statuses = await Task.WhenAll(nodes.Select(n => n.TryStatusAsync()));
-            Assert.All(statuses, s => Assert.Null(s?.Halted));
-            if (statuses.All(s => s is not null) && statuses.Select(s => (s!.Height, s.HeadHash)).Distinct().Count() == 1) return;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("the nodes did not converge: " + string.Join("; ", statuses.Select(s => s is null ? "no answer" : $"{s.NodeId} {s.Height} {s.HeadHash}")) +
-                                   "\n" + string.Join("\n---\n", nodes.Select(n => n.NodeId + ":\n" + n.Log)));
-    }
 }

@@ -34,7 +34,7 @@ public sealed class QuorumLossTests(ITestOutputHelper output) : IAsyncLifetime
         _signers = DemoLedger.Open(_temp.Sub("node-1"));
         for (var i = 1; i <= 3; i++) _nodes.Add(new ClusterNode(_temp.Sub($"node-{i}")));
         await Task.WhenAll(_nodes.Select(n => n.StartAsync(Timeout)));
-        await WaitForClusterAsync(_nodes, 3);
+        await ClusterWaits.WaitForClusterAsync(_nodes, 3);
     }
 
     public async Task DisposeAsync()
@@ -54,8 +54,8 @@ public sealed class QuorumLossTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task RunAsync(bool killLeader)
     {
         await SubmitToEveryNodeAsync(_nodes, perNode: 2, "before the quorum loss");
-        await WaitForSameHeadAsync(_nodes);
-        var leader = await LeaderAsync(_nodes);
+        await ClusterWaits.WaitForSameHeadAsync(_nodes);
+        var leader = await ClusterWaits.LeaderAsync(_nodes);
         var followers = _nodes.Where(n => n != leader).ToList();
         var (survivor, killed) = killLeader ? (followers[0], new[] { leader, followers[1] }) : (leader, followers.ToArray());
         var height = (await survivor.StatusAsync()).Height;
@@ -131,7 +131,7 @@ public sealed class QuorumLossTests(ITestOutputHelper output) : IAsyncLifetime
         var (txAfter, committedAt) = await SubmitUntilCommittedAsync(survivor, "data-park", "quorum restored", height);
         output.WriteLine($"{restored.NodeId} restarted; a write committed at height {committedAt} after {clock.Elapsed.TotalSeconds:N2} s");
         await SubmitToEveryNodeAsync(running, perNode: 2, "two of three again");
-        await WaitForSameHeadAsync(running);
+        await ClusterWaits.WaitForSameHeadAsync(running);
         foreach (var node in running)
         {
             Assert.Equal("committed", (await node.Http.TransactionAsync(txAfter)).State);
@@ -202,46 +202,6 @@ public sealed class QuorumLossTests(ITestOutputHelper output) : IAsyncLifetime
         throw new TimeoutException($"{node.NodeId} committed nothing within {Timeout}:\n{node.Log}");
     }
 
-    private static async Task<ClusterNode> LeaderAsync(IReadOnlyList<ClusterNode> nodes)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var node in nodes)
-                if (await node.TryStatusAsync() is { IsLeader: true }) return node;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("no leader");
-    }
 
-    private static async Task WaitForClusterAsync(IReadOnlyList<ClusterNode> nodes, int members)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        ClusterStatus?[] statuses = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            statuses = await Task.WhenAll(nodes.Select(n => n.TryStatusAsync()));
-            if (statuses.All(s => s is not null) && statuses.Count(s => s!.IsLeader) == 1
-                && statuses.Single(s => s!.IsLeader)!.RaftMembers == members
-                && statuses.Select(s => s!.Leader).Distinct().Count() == 1 && statuses[0]!.Leader is not null)
-                return;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("the cluster did not form: " + string.Join("; ", statuses.Select(s => s?.ToString() ?? "no answer")) +
-                                   "\n" + string.Join("\n---\n", nodes.Select(n => n.NodeId + ":\n" + n.Log)));
-    }
 
-    private static async Task WaitForSameHeadAsync(IReadOnlyList<ClusterNode> nodes)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        ClusterStatus[] statuses = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            statuses = await Task.WhenAll(nodes.Select(n => n.StatusAsync()));
-            Assert.All(statuses, s => Assert.Null(s.Halted));
-            if (statuses.Select(s => (s.Height, s.HeadHash)).Distinct().Count() == 1) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the nodes did not converge: " + string.Join("; ", statuses.Select(s => $"{s.NodeId} {s.Height} {s.HeadHash}")));
-    }
 }

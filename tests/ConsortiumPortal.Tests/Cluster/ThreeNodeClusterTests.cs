@@ -30,7 +30,7 @@ public sealed class ThreeNodeClusterTests(ITestOutputHelper output) : IAsyncLife
         _signers = DemoLedger.Open(_temp.Sub("node-1"));
         for (var i = 1; i <= 3; i++) _nodes.Add(new ClusterNode(_temp.Sub($"node-{i}")));
         await Task.WhenAll(_nodes.Select(n => n.StartAsync(Timeout)));
-        await WaitForClusterAsync(_nodes, 3);
+        await ClusterWaits.WaitForClusterAsync(_nodes, 3);
     }
 
     public async Task DisposeAsync()
@@ -52,7 +52,7 @@ public sealed class ThreeNodeClusterTests(ITestOutputHelper output) : IAsyncLife
         var committed = await SubmitToEveryNodeAsync(_nodes, perNode: 4, "round 1");
         Assert.Equal(12, committed.Count);
 
-        await WaitForSameHeadAsync(_nodes);
+        await ClusterWaits.WaitForSameHeadAsync(_nodes);
         var heads = await Task.WhenAll(_nodes.Select(n => n.StatusAsync()));
         output.WriteLine(string.Join("\n", heads.Select(s => $"{s.NodeId}: height {s.Height} head {s.HeadHash} leader {s.Leader}")));
         foreach (var (txId, height) in committed)
@@ -66,7 +66,7 @@ public sealed class ThreeNodeClusterTests(ITestOutputHelper output) : IAsyncLife
     public async Task Killing_the_leader_elects_a_new_one_that_accepts_writes_within_5_s_and_the_restarted_node_converges()
     {
         await SubmitToEveryNodeAsync(_nodes, perNode: 2, "before the kill");
-        var leader = await LeaderAsync(_nodes);
+        var leader = await ClusterWaits.LeaderAsync(_nodes);
         var survivors = _nodes.Where(n => n != leader).ToList();
         var height = (await survivors[0].StatusAsync()).Height;
 
@@ -78,14 +78,14 @@ public sealed class ThreeNodeClusterTests(ITestOutputHelper output) : IAsyncLife
         clock.Stop();
         output.WriteLine($"{leader.NodeId} killed; a write committed at height {committedAt} after {clock.Elapsed.TotalSeconds:N2} s");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the first write after the leader's SIGKILL took {clock.Elapsed.TotalSeconds:N2} s");
-        var newLeader = await LeaderAsync(survivors);
+        var newLeader = await ClusterWaits.LeaderAsync(survivors);
         Assert.NotEqual(leader.NodeId, newLeader.NodeId);
 
         await SubmitToEveryNodeAsync(survivors, perNode: 2, "two of three");
         await leader.StartAsync(Timeout);
-        await WaitForClusterAsync(_nodes, 3);
+        await ClusterWaits.WaitForClusterAsync(_nodes, 3);
         await SubmitToEveryNodeAsync(_nodes, perNode: 2, "after the restart");
-        await WaitForSameHeadAsync(_nodes);
+        await ClusterWaits.WaitForSameHeadAsync(_nodes);
         Assert.Equal(("committed", committedAt), ((await leader.Http.TransactionAsync(txId)).State, (await leader.Http.TransactionAsync(txId)).Height));
 
         await AssertStoppedNodesAgreeAsync();
@@ -127,49 +127,8 @@ public sealed class ThreeNodeClusterTests(ITestOutputHelper output) : IAsyncLife
         throw new TimeoutException($"{node.NodeId} committed nothing within {Timeout}:\n{node.Log}");
     }
 
-    private static async Task<ClusterNode> LeaderAsync(IReadOnlyList<ClusterNode> nodes)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var node in nodes)
-                if (await node.TryStatusAsync() is { IsLeader: true }) return node;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("no leader");
-    }
 
-    /// <summary>One leader that has every node as a Raft member, and every node knows it.</summary>
-    private static async Task WaitForClusterAsync(IReadOnlyList<ClusterNode> nodes, int members)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        ClusterStatus?[] statuses = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            statuses = await Task.WhenAll(nodes.Select(n => n.TryStatusAsync()));
-            if (statuses.All(s => s is not null) && statuses.Count(s => s!.IsLeader) == 1
-                && statuses.Single(s => s!.IsLeader)!.RaftMembers == members
-                && statuses.Select(s => s!.Leader).Distinct().Count() == 1 && statuses[0]!.Leader is not null)
-                return;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("the cluster did not form: " + string.Join("; ", statuses.Select(s => s?.ToString() ?? "no answer")) +
-                                   "\n" + string.Join("\n---\n", nodes.Select(n => n.NodeId + ":\n" + n.Log)));
-    }
 
-    private static async Task WaitForSameHeadAsync(IReadOnlyList<ClusterNode> nodes)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        ClusterStatus[] statuses = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            statuses = await Task.WhenAll(nodes.Select(n => n.StatusAsync()));
-            Assert.All(statuses, s => Assert.Null(s.Halted));
-            if (statuses.Select(s => (s.Height, s.HeadHash)).Distinct().Count() == 1) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the nodes did not converge: " + string.Join("; ", statuses.Select(s => $"{s.NodeId} {s.Height} {s.HeadHash}")));
-    }
 
     /// <summary>Stops every node (SIGTERM, exit 0), then `verify --data` passes on each and their world states are equal.</summary>
     private async Task AssertStoppedNodesAgreeAsync()

@@ -1,0 +1,56 @@
+using Xunit;
+
+namespace ConsortiumPortal.Tests.Cluster;
+
+/// <summary>Waiting for a cluster of node processes to reach a state, with the nodes' logs in the failure message.</summary>
+internal static class ClusterWaits
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<ClusterNode> LeaderAsync(IReadOnlyList<ClusterNode> nodes)
+    {
+        var deadline = DateTime.UtcNow + DefaultTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var node in nodes)
+                if (await node.TryStatusAsync() is { IsLeader: true }) return node;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("no leader");
+    }
+
+    /// <summary>One leader that has every node as a Raft member, and every node knows it.</summary>
+    public static async Task WaitForClusterAsync(IReadOnlyList<ClusterNode> nodes, int members)
+    {
+        var deadline = DateTime.UtcNow + DefaultTimeout;
+        ClusterStatus?[] statuses = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            statuses = await Task.WhenAll(nodes.Select(n => n.TryStatusAsync()));
+            if (statuses.All(s => s is not null) && statuses.Count(s => s!.IsLeader) == 1
+                && statuses.Single(s => s!.IsLeader)!.RaftMembers == members
+                && statuses.Select(s => s!.Leader).Distinct().Count() == 1 && statuses[0]!.Leader is not null)
+                return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("the cluster did not form: " + string.Join("; ", statuses.Select(s => s?.ToString() ?? "no answer")) + Logs(nodes));
+    }
+
+    /// <summary>Every node answers with the same height and head hash, and none has halted.</summary>
+    public static async Task WaitForSameHeadAsync(IReadOnlyList<ClusterNode> nodes, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        ClusterStatus?[] statuses = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            statuses = await Task.WhenAll(nodes.Select(n => n.TryStatusAsync()));
+            Assert.All(statuses, s => Assert.Null(s?.Halted));
+            if (statuses.All(s => s is not null) && statuses.Select(s => (s!.Height, s.HeadHash)).Distinct().Count() == 1) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the nodes did not converge: " +
+                                   string.Join("; ", statuses.Select(s => s is null ? "no answer" : $"{s.NodeId} {s.Height} {s.HeadHash}")) + Logs(nodes));
+    }
+
+    private static string Logs(IReadOnlyList<ClusterNode> nodes) => "\n" + string.Join("\n---\n", nodes.Select(n => n.NodeId + ":\n" + n.Log));
+}
