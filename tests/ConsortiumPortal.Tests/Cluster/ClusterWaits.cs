@@ -19,7 +19,10 @@ internal static class ClusterWaits
         throw new TimeoutException("no leader");
     }
 
-    /// <summary>One leader that has every node as a Raft member, and every node knows it.</summary>
+    /// <summary>
+    /// One leader that has every node as a Raft member, every node knows it, and every node has applied the chain so
+    /// far: a follower still replaying the demo's certificates would refuse their holders as unknown signers.
+    /// </summary>
     public static async Task WaitForClusterAsync(IReadOnlyList<ClusterNode> nodes, int members)
     {
         var deadline = DateTime.UtcNow + DefaultTimeout;
@@ -30,7 +33,10 @@ internal static class ClusterWaits
             if (statuses.All(s => s is not null) && statuses.Count(s => s!.IsLeader) == 1
                 && statuses.Single(s => s!.IsLeader)!.RaftMembers == members
                 && statuses.Select(s => s!.Leader).Distinct().Count() == 1 && statuses[0]!.Leader is not null)
+            {
+                await WaitForSameHeadAsync(nodes, deadline - DateTime.UtcNow);
                 return;
+            }
             await Task.Delay(200);
         }
         throw new TimeoutException("the cluster did not form: " + string.Join("; ", statuses.Select(s => s?.ToString() ?? "no answer")) + Logs(nodes));
