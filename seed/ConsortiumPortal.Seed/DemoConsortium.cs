@@ -117,6 +117,12 @@ public sealed class DemoConsortium
             As("retail-one/operator").Build(SettlementContract.ContractName, "transfer",
                 new SettlementContract.TransferArgs("gen-wind", 420_000_00, "PPA 2026-10 wind energy"), currentHeight),
         };
-        return [certificates, deposits, payments];
+        var context = new DemoSeedContext(this, As, currentHeight, new Randomizer(_seed + 1));
+        return [certificates, deposits, payments, .. ApplicationSeeds.SelectMany(seed => seed.Waves(context))];
     }
+
+    /// <summary>Every application's demo data, in the order they are seeded (one line per application).</summary>
+    public static readonly IReadOnlyList<IDemoApplicationSeed> ApplicationSeeds =
+    [
+    ];
 }
