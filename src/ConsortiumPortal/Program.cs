@@ -8,6 +8,7 @@ using ConsortiumPortal.Features.Organisation;
 using ConsortiumPortal.Features.Settlement;
 using ConsortiumPortal.Features.Verify;
 using ConsortiumPortal.Identity;
+using ConsortiumPortal.Jobs;
 using ConsortiumPortal.Node;
 
 // Verbs (init, verify, receipt, verify-receipt, bench) run and exit; anything else runs the node and its portal.
@@ -25,6 +26,7 @@ builder.AddSettlementFeature();              // payments between members: Featur
 builder.AddOrganisationAdmin();              // people, roles, revocation, API keys: Features/Organisation/
 builder.AddLedgerApi();                      // /api authentication, OpenAPI: Features/Ledger/
 builder.AddCluster();                        // cluster status, health probes, metrics counters: Features/Cluster/
+builder.AddPortalJobs();                     // Hangfire, chain-event subscribers, recurring jobs, Jobs page: Jobs/
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -42,6 +44,7 @@ app.MapPortalAccountEndpoints();             // sign-out: Identity/
 app.MapCultureSwitch();                      // language cookie: Components/
 app.MapLedgerApi();                          // /api: transactions, receipts, blocks, status: Features/Ledger/
 app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
+app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/
 
 await app.RunAsync();
 return Environment.ExitCode;

@@ -18,7 +18,7 @@ namespace ConsortiumPortal.Tests.Api;
 /// The whole portal in-process (WebApplicationFactory over Program) on a fresh temporary data directory in demo
 /// mode: genesis, the demo consortium, demo accounts and demo-api-keys.json are made by the real start-up.
 /// </summary>
-public sealed class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
 
@@ -35,7 +35,11 @@ public sealed class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Production");
         builder.UseWebRoot(ProjectWebRoot());
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureServices(ConfigureTestServices);
     }
+
+    /// <summary>A test's own services on top of the portal's (e.g. a chain-event subscriber).</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services) { }
 
     private static string ProjectWebRoot()
     {
