@@ -92,6 +92,7 @@ public sealed partial class RaftLog : IAsyncDisposable
                 UpperElectionTimeout = (int)options.UpperElectionTimeout.TotalMilliseconds,
                 RequestTimeout = options.RequestTimeout,
                 LoggerFactory = loggers,
+                SslOptions = options.PeerAuthentication?.CreateSslOptions(),
             };
             foreach (var (key, value) in options.Metadata)
                 config.Metadata[key] = value;

@@ -25,6 +25,12 @@ public sealed record RaftOptions
     /// </summary>
     public bool ColdStart { get; init; }
 
+    /// <summary>
+    /// Mutual TLS between members, accepting only consortium nodes (<see cref="Consensus.PeerAuthentication"/>).
+    /// Null = plain TCP (only for tests of the consensus layer itself).
+    /// </summary>
+    public PeerAuthentication? PeerAuthentication { get; init; }
+
     /// <summary>Published to the other members (e.g. node id, HTTP url for forwarding writes to the leader).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 

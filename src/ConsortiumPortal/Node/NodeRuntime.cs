@@ -30,6 +30,7 @@ public sealed class NodeRuntime : IAsyncDisposable
 
     private LeaderForwarder? _forwarder;
     private HttpBlockSource? _blockSource;
+    private PeerAuthentication? _peers;
 
     /// <summary>Catch-up outside Raft (a consortium of several nodes); null for a single node.</summary>
     public BlockSync? BlockSync { get; private init; }
@@ -46,8 +47,15 @@ public sealed class NodeRuntime : IAsyncDisposable
         var identity = data.ReadNode();
         var ledger = new Ledger(data.Root, ConsortiumContracts.All());
         var genesisNodes = ReadGenesisNodes(ledger);
+        var nodeKey = keys.Get(Keystore.NodeKeyId(identity.NodeId));
+        var peerLog = loggers.CreateLogger("ConsortiumPortal.Node.PeerAuthentication");
+        // Raft peers are accepted only if they prove a node key of this consortium as the ledger knows it now.
+        var peers = new PeerAuthentication(identity.NodeId, nodeKey, ledger.ChainId, ledger.GenesisHash,
+            id => MembershipContract.Read<ConsortiumNode>(ledger.Store.Committed, MembershipContract.Keys.Node(id))?.PublicKey,
+            reason => peerLog.LogWarning("Refused a Raft peer: {Reason}", reason));
         var raft = new RaftOptions
         {
+            PeerAuthentication = peers,
             DataDirectory = data.RaftDirectory,
             LocalEndPoint = DataDirectory.ParseEndPoint(identity.RaftEndpoint),
             // The bootstrap node (and a single node) forms the cluster; a no-op once its membership file exists.
@@ -55,7 +63,6 @@ public sealed class NodeRuntime : IAsyncDisposable
             Metadata = new Dictionary<string, string> { ["nodeId"] = identity.NodeId, ["httpUrl"] = identity.HttpUrl },
             SnapshotInterval = raftSnapshotInterval,
         };
-        var nodeKey = keys.Get(Keystore.NodeKeyId(identity.NodeId));
         var node = new LedgerNode(ledger, identity.NodeId, nodeKey, raft, ordering, loggers);
         LeaderForwarder? forwarder = null;
         HttpBlockSource? blockSource = null;
@@ -91,11 +98,12 @@ public sealed class NodeRuntime : IAsyncDisposable
             forwarder?.Dispose();
             blockSource?.Dispose();
             ledger.Dispose();
+            peers.Dispose();
             throw;
         }
         return new NodeRuntime(data, keys, ledger, node, identity)
         {
-            GenesisNodes = genesisNodes, _forwarder = forwarder, _blockSource = blockSource, BlockSync = blockSync,
+            GenesisNodes = genesisNodes, _peers = peers, _forwarder = forwarder, _blockSource = blockSource, BlockSync = blockSync,
         };
     }
 
@@ -196,5 +204,6 @@ public sealed class NodeRuntime : IAsyncDisposable
         _forwarder?.Dispose();
         _blockSource?.Dispose();
         Ledger.Dispose();
+        _peers?.Dispose();
     }
 }
