@@ -100,19 +100,19 @@ public sealed class LedgerNode : IAsyncDisposable
     }
 
     /// <summary>
-    /// Bootstrap of a consortium founded with several nodes: whenever this node leads, it adds every genesis node
-    /// that is not a Raft member yet, one at a time (DotNext allows one membership change at a time). A node that is
-    /// not running yet is retried until it is. Membership changes decided by governance (a transaction approved under
-    /// the consortium's policy, then AddMemberAsync/RemoveMemberAsync) are still to come; until then the genesis node
-    /// list is the membership.
+    /// Keeps the Raft membership equal to the consortium's node list on the ledger (genesis nodes, then nodes added or
+    /// removed by governance transactions): whenever this node leads, it adds a listed node that is not a member and
+    /// removes a member that is no longer listed, one change at a time (DotNext allows one at a time). A listed node
+    /// that is not running yet is retried until it is. The leader never removes itself: it steps down first when a
+    /// later leader removes it.
     /// </summary>
-    public void BootstrapMembers(IReadOnlyList<IPEndPoint> genesisMembers)
+    /// <param name="consortiumMembers">the Raft endpoints of the nodes the ledger lists now (read at every round)</param>
+    public void ReconcileMembers(Func<IReadOnlyList<IPEndPoint>> consortiumMembers)
     {
-        if (genesisMembers.Count <= 1) return;
-        _membership = Task.Run(() => BootstrapMembersAsync(genesisMembers, _stop.Token));
+        _membership = Task.Run(() => ReconcileMembersAsync(consortiumMembers, _stop.Token));
     }
 
-    private async Task BootstrapMembersAsync(IReadOnlyList<IPEndPoint> genesisMembers, CancellationToken token)
+    private async Task ReconcileMembersAsync(Func<IReadOnlyList<IPEndPoint>> consortiumMembers, CancellationToken token)
     {
         while (!token.IsCancellationRequested)
         {
@@ -120,31 +120,39 @@ public sealed class LedgerNode : IAsyncDisposable
             {
                 if (_raft.IsLeader)
                 {
+                    var wanted = consortiumMembers();
                     var members = _raft.Members.OfType<IPEndPoint>().ToHashSet();
-                    foreach (var missing in genesisMembers.Where(m => !members.Contains(m)))
-                    {
-                        if (!_raft.IsLeader) break;
-                        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token, _raft.LeadershipToken);
-                        attempt.CancelAfter(TimeSpan.FromSeconds(10));
-                        try
-                        {
-                            if (await _raft.AddMemberAsync(missing, attempt.Token).ConfigureAwait(false))
-                                _log.LogInformation("Node {Node} added genesis node {Member} to the Raft cluster", _nodeId, missing);
-                        }
-                        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
-                        {
-                            _log.LogDebug(e, "Genesis node {Member} could not be added yet; retrying", missing);
-                        }
-                    }
+                    var local = _raft.Status().LocalEndpoint;
+                    if (wanted.FirstOrDefault(m => !members.Contains(m)) is { } missing)
+                        await ChangeMemberAsync(missing, add: true, token).ConfigureAwait(false);
+                    else if (wanted.Count > 0 && members.FirstOrDefault(m => !wanted.Contains(m) && m.ToString() != local) is { } removed)
+                        await ChangeMemberAsync(removed, add: false, token).ConfigureAwait(false);
                 }
                 await Task.Delay(TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested) { return; }
             catch (Exception e)
             {
-                _log.LogWarning(e, "Raft membership bootstrap failed; retrying");
+                _log.LogWarning(e, "Raft membership reconciliation failed; retrying");
                 try { await Task.Delay(TimeSpan.FromSeconds(1), token).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
             }
+        }
+    }
+
+    private async Task ChangeMemberAsync(IPEndPoint member, bool add, CancellationToken token)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token, _raft.LeadershipToken);
+        attempt.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            var changed = add
+                ? await _raft.AddMemberAsync(member, attempt.Token).ConfigureAwait(false)
+                : await _raft.RemoveMemberAsync(member, attempt.Token).ConfigureAwait(false);
+            if (changed) _log.LogInformation("Node {Node} {Change} {Member} as the ledger's node list says", _nodeId, add ? "added" : "removed", member);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            _log.LogDebug(e, "Node {Member} could not be {Change} yet; retrying", member, add ? "added" : "removed");
         }
     }
 

@@ -25,9 +25,6 @@ public sealed class NodeRuntime : IAsyncDisposable
         Data = data; Keys = keys; Ledger = ledger; Node = node; Identity = identity;
     }
 
-    /// <summary>The nodes named in genesis (membership/node/*): a single node is a cluster of one.</summary>
-    public IReadOnlyList<ConsortiumNode> GenesisNodes { get; private init; } = [];
-
     private LeaderForwarder? _forwarder;
     private HttpBlockSource? _blockSource;
     private PeerAuthentication? _peers;
@@ -46,7 +43,7 @@ public sealed class NodeRuntime : IAsyncDisposable
     {
         var identity = data.ReadNode();
         var ledger = new Ledger(data.Root, ConsortiumContracts.All());
-        var genesisNodes = ReadGenesisNodes(ledger);
+        var genesisNodes = ReadConsortiumNodes(ledger);
         var nodeKey = keys.Get(Keystore.NodeKeyId(identity.NodeId));
         var peerLog = loggers.CreateLogger("ConsortiumPortal.Node.PeerAuthentication");
         // Raft peers are accepted only if they prove a node key of this consortium as the ledger knows it now.
@@ -69,27 +66,28 @@ public sealed class NodeRuntime : IAsyncDisposable
         BlockSync? blockSync = null;
         try
         {
-            if (genesisNodes.Count > 1)
+            // Forwarding and catch-up exist on every node: a pilot of one can grow into a consortium by governance.
+            forwarder = new LeaderForwarder(identity.NodeId, nodeKey, ledger.GenesisHash);
+            node.Forwarder = forwarder;
+            // Catch-up outside Raft: blocks come from the leader first, then from any other node of the consortium.
+            blockSource = new HttpBlockSource(identity.NodeId, nodeKey, ledger.GenesisHash);
+            var own = identity.HttpUrl.TrimEnd('/');
+            blockSync = new BlockSync(ledger, blockSource, () =>
             {
-                forwarder = new LeaderForwarder(identity.NodeId, nodeKey, ledger.GenesisHash);
-                node.Forwarder = forwarder;
-                // Catch-up outside Raft: blocks come from the leader first, then from any other genesis node.
-                blockSource = new HttpBlockSource(identity.NodeId, nodeKey, ledger.GenesisHash);
-                var own = identity.HttpUrl.TrimEnd('/');
-                var others = genesisNodes.Where(n => n.Id != identity.NodeId).Select(n => n.HttpUrl.TrimEnd('/')).ToArray();
-                blockSync = new BlockSync(ledger, blockSource, () =>
-                {
-                    var leader = node.IsLeader ? null : node.LeaderUrl?.TrimEnd('/');
-                    return (leader is null || leader == own ? others : others.Where(u => u != leader).Prepend(leader))
-                        .Where(u => u != own).ToArray();
-                }, loggers: loggers);
-                node.BlockSync = blockSync;
-            }
+                var others = ReadConsortiumNodes(ledger).Where(n => n.Id != identity.NodeId).Select(n => n.HttpUrl.TrimEnd('/')).ToArray();
+                var leader = node.IsLeader ? null : node.LeaderUrl?.TrimEnd('/');
+                return (leader is null || leader == own ? others : others.Where(u => u != leader).Prepend(leader))
+                    .Where(u => u != own).ToArray();
+            }, loggers: loggers);
+            node.BlockSync = blockSync;
             await node.StartAsync(token);
             if (genesisNodes.Count <= 1)
                 await node.WaitForLeadershipAsync(TimeSpan.FromSeconds(30), token);
-            else if (bootstrapMembers)
-                node.BootstrapMembers(genesisNodes.Select(n => DataDirectory.ParseEndPoint(n.RaftEndpoint)).ToArray());
+            if (bootstrapMembers)
+                node.ReconcileMembers(() => ReadConsortiumNodes(ledger) is { Count: > 1 } nodes
+                    ? nodes.Select(n => DataDirectory.ParseEndPoint(n.RaftEndpoint)).ToArray()
+                    : []); // a pilot of one keeps the membership it started with
+
         }
         catch
         {
@@ -103,11 +101,15 @@ public sealed class NodeRuntime : IAsyncDisposable
         }
         return new NodeRuntime(data, keys, ledger, node, identity)
         {
-            GenesisNodes = genesisNodes, _peers = peers, _forwarder = forwarder, _blockSource = blockSource, BlockSync = blockSync,
+            _peers = peers, _forwarder = forwarder, _blockSource = blockSource, BlockSync = blockSync,
         };
     }
 
-    private static IReadOnlyList<ConsortiumNode> ReadGenesisNodes(Ledger ledger) =>
+    /// <summary>More than one node: forwarding, quorum and catch-up matter.</summary>
+    public bool IsConsortium => ReadConsortiumNodes(Ledger).Count > 1;
+
+    /// <summary>The consortium's nodes as the ledger lists them now (genesis, then governance changes).</summary>
+    public static IReadOnlyList<ConsortiumNode> ReadConsortiumNodes(Ledger ledger) =>
         ledger.Store.Committed.Scan(MembershipContract.Keys.NodePrefix)
             .Select(kv => MembershipContract.Read<ConsortiumNode>(ledger.Store.Committed, kv.Key))
             .OfType<ConsortiumNode>().ToArray();

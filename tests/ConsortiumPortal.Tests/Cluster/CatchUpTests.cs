@@ -92,16 +92,7 @@ public sealed class CatchUpTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(answer.IsCommitted, $"{answer}\n{laggard.Log}");
         await ClusterWaits.WaitForSameHeadAsync(_nodes, Timeout);
 
-        foreach (var node in _nodes) Assert.Equal(0, await node.StopAsync());
-        SortedDictionary<string, string>? first = null;
-        foreach (var node in _nodes)
-        {
-            var verify = await Executable.RunAsync("verify", "--data", node.DataDirectory);
-            Assert.True(verify.ExitCode == 0, $"{node.NodeId}: {verify}");
-            var state = DemoLedger.Open(node.DataDirectory).State();
-            if (first is null) first = state;
-            else Assert.Equal(first, state);
-        }
+        await ClusterWaits.AssertStoppedNodesAgreeAsync(_nodes);
     }
 
     [Fact]

@@ -42,6 +42,21 @@ internal static class ClusterWaits
         throw new TimeoutException("the cluster did not form: " + string.Join("; ", statuses.Select(s => s?.ToString() ?? "no answer")) + Logs(nodes));
     }
 
+    /// <summary>Stops every node (SIGTERM, exit 0), then `verify --data` passes on each and their world states are equal.</summary>
+    public static async Task AssertStoppedNodesAgreeAsync(IReadOnlyList<ClusterNode> nodes)
+    {
+        foreach (var node in nodes) Assert.Equal(0, await node.StopAsync());
+        SortedDictionary<string, string>? first = null;
+        foreach (var node in nodes)
+        {
+            var verify = await Support.Executable.RunAsync("verify", "--data", node.DataDirectory);
+            Assert.True(verify.ExitCode == 0, $"{node.NodeId}: {verify}");
+            var state = Support.DemoLedger.Open(node.DataDirectory).State();
+            if (first is null) first = state;
+            else Assert.Equal(first, state);
+        }
+    }
+
     /// <summary>Every node answers with the same height and head hash, and none has halted.</summary>
     public static async Task WaitForSameHeadAsync(IReadOnlyList<ClusterNode> nodes, TimeSpan? timeout = null)
     {

@@ -59,7 +59,7 @@ public sealed class ThreeNodeClusterTests(ITestOutputHelper output) : IAsyncLife
             foreach (var node in _nodes)
                 Assert.Equal(("committed", height), ((await node.Http.TransactionAsync(txId)).State, (await node.Http.TransactionAsync(txId)).Height));
 
-        await AssertStoppedNodesAgreeAsync();
+        await ClusterWaits.AssertStoppedNodesAgreeAsync(_nodes);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class ThreeNodeClusterTests(ITestOutputHelper output) : IAsyncLife
         await ClusterWaits.WaitForSameHeadAsync(_nodes);
         Assert.Equal(("committed", committedAt), ((await leader.Http.TransactionAsync(txId)).State, (await leader.Http.TransactionAsync(txId)).Height));
 
-        await AssertStoppedNodesAgreeAsync();
+        await ClusterWaits.AssertStoppedNodesAgreeAsync(_nodes);
     }
 
     // ---- helpers ----
@@ -125,23 +125,5 @@ public sealed class ThreeNodeClusterTests(ITestOutputHelper output) : IAsyncLife
             await Task.Delay(50);
         }
         throw new TimeoutException($"{node.NodeId} committed nothing within {Timeout}:\n{node.Log}");
-    }
-
-
-
-
-    /// <summary>Stops every node (SIGTERM, exit 0), then `verify --data` passes on each and their world states are equal.</summary>
-    private async Task AssertStoppedNodesAgreeAsync()
-    {
-        foreach (var node in _nodes) Assert.Equal(0, await node.StopAsync());
-        SortedDictionary<string, string>? first = null;
-        foreach (var node in _nodes)
-        {
-            var verify = await Executable.RunAsync("verify", "--data", node.DataDirectory);
-            Assert.True(verify.ExitCode == 0, $"{node.NodeId}: {verify}");
-            var state = DemoLedger.Open(node.DataDirectory).State();
-            if (first is null) first = state;
-            else Assert.Equal(first, state);
-        }
     }
 }

@@ -120,7 +120,7 @@ public static class LedgerApi
         // Quorum lost (several nodes, a majority unreachable): nothing can commit, so refuse before admitting (a refused
         // transaction is in no mempool and can never commit later). A transaction already pending here is not refused:
         // it may already be in a Raft log, so its answer stays "pending".
-        if (runtime.GenesisNodes.Count > 1 && !runtime.Node.IsPending(tx.IdHex))
+        if (runtime.IsConsortium && !runtime.Node.IsPending(tx.IdHex))
         {
             if (runtime.Node.IsLeader && runtime.Node.ReplicationStalled)
                 return Problem(StatusCodes.Status503ServiceUnavailable, "quorum-lost",
@@ -131,7 +131,15 @@ public static class LedgerApi
                     "the consortium has no leader right now (a majority of its nodes is unreachable); the transaction was not accepted: retry later", tx.IdHex);
         }
         var outcome = runtime.Node.SubmitAsync(tx);
-        if (outcome.IsCompleted && outcome.Result.Refusal is { } refused) return Refusal(tx.IdHex, refused);
+        if (outcome.IsCompleted && outcome.Result.Refusal is { } refused)
+        {
+            // A node still replaying the chain may not know a certificate the consortium already has: that is "not yet",
+            // not "never", so the client is told to retry instead of being told the signer is unknown.
+            if (refused.Code == "unknown-signer" && runtime.IsConsortium && !Cluster.ClusterHealth.Of(runtime.Node.ClusterStatus()).Ready)
+                return Problem(StatusCodes.Status503ServiceUnavailable, "not-caught-up",
+                    $"this node is still catching up with the consortium and does not know \"{tx.Body.Signer}\" yet; the transaction was not accepted: retry in a moment or at another node", tx.IdHex);
+            return Refusal(tx.IdHex, refused);
+        }
         if (wait != true) return TypedResults.Accepted($"/api/transactions/{tx.IdHex}", new SubmitResponse(tx.IdHex, "pending", null, null, null, null));
         var done = await WaitForOutcomeAsync(runtime, outcome, token);
         if (done is null) return TypedResults.Accepted($"/api/transactions/{tx.IdHex}", new SubmitResponse(tx.IdHex, "pending", null, null, null, null));
@@ -158,7 +166,7 @@ public static class LedgerApi
             try { return await outcome.WaitAsync(left < TimeSpan.FromMilliseconds(250) ? left : TimeSpan.FromMilliseconds(250), token); }
             catch (TimeoutException) { }
             catch (Exception) when (!token.IsCancellationRequested) { return null; }
-            if (runtime.GenesisNodes.Count <= 1 || runtime.Node.CanCommit) unavailableSince = 0;
+            if (!runtime.IsConsortium || runtime.Node.CanCommit) unavailableSince = 0;
             else if (unavailableSince == 0) unavailableSince = System.Diagnostics.Stopwatch.GetTimestamp();
             else if (System.Diagnostics.Stopwatch.GetElapsedTime(unavailableSince) >= QuorumWait) return null;
         }
