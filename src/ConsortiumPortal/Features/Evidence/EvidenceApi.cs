@@ -172,7 +172,13 @@ public static class EvidenceApi
         // Not a party: answer as if there were no file, so the endpoint does not confirm what it keeps.
         if (record is null || !EvidenceQueries.MayReadContents(user, record))
             return LedgerApi.Problem(StatusCodes.Status404NotFound, "not-found", "no document file you may read has this hash");
-        var file = await store.OpenAsync(record.Hash, token);
+        StoredDocument? file;
+        try { file = await store.OpenAsync(record.Hash, token); }
+        catch (CryptographicFailure)
+        {
+            return LedgerApi.Problem(StatusCodes.Status500InternalServerError, "store-integrity",
+                "this node's sealed copy of the document fails its integrity check (tampered with on disk); it is not served");
+        }
         return file is null
             ? LedgerApi.Problem(StatusCodes.Status404NotFound, "kept-by-owner", "this node does not keep the file: it is kept by its owner (only its hash is anchored)")
             : TypedResults.File(file.Content, file.ContentType, file.FileName);
