@@ -7,7 +7,9 @@ public static class EvidenceExtensions
     {
         builder.Services.AddSingleton<DocumentStore>();
         builder.Services.AddSingleton<EvidenceQueries>();
+        builder.Services.AddSingleton<IEvidenceQueries>(sp => sp.GetRequiredService<EvidenceQueries>());
         builder.Services.AddScoped<EvidenceService>();
+        builder.Services.AddScoped<IEvidenceActions>(sp => sp.GetRequiredService<EvidenceService>());
         return builder;
     }
 }

@@ -26,7 +26,7 @@ public sealed record SupplierHistory(SupplierRecord Record, IReadOnlyList<Inspec
 /// Reads of the evidence application straight from world state (evidence/*). The pilot's document count is small
 /// enough to page in memory after a prefix scan; a projection can replace this when it is not.
 /// </summary>
-public sealed class EvidenceQueries(NodeHostedService node, DocumentStore store)
+public sealed class EvidenceQueries(NodeHostedService node, DocumentStore store) : IEvidenceQueries
 {
     private async Task<Chain.Storage.LedgerStore> StoreAsync() => (await node.Runtime).Ledger.Store;
 

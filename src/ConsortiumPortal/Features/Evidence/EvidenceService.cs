@@ -22,7 +22,7 @@ public sealed class EvidenceInputException(string message) : Exception(message);
 /// for an API key, its organisation's root certificate, when this node's keystore holds it). Anchoring with a file
 /// seals the file in the node's <see cref="DocumentStore"/> first, and removes it again if the anchor did not commit.
 /// </summary>
-public sealed class EvidenceService(NodeHostedService node, PersonSigner people, DocumentStore store, EvidenceQueries queries)
+public sealed class EvidenceService(NodeHostedService node, PersonSigner people, DocumentStore store, EvidenceQueries queries) : IEvidenceActions
 {
     public async Task<TxOutcome> AnchorAsync(ClaimsPrincipal user, AnchorRequest request, string? hash, StoredDocument? file, CancellationToken token = default)
     {
