@@ -94,7 +94,13 @@ public sealed partial class ContractSignedByBothPartiesTests(ITestOutputHelper o
             await owner.Keyboard.PressAsync("Escape");
             var signer = owner.Locator($"input[data-testid=signer-{Counterparty}], [data-testid=signer-{Counterparty}] input").First;
             await signer.WaitForAsync(new() { State = WaitForSelectorState.Attached });
-            if (!await signer.IsCheckedAsync()) await signer.CheckAsync(new() { Force = true });
+            // A party added is a required signer by default; tick it if the form did not.
+            for (var attempt = 0; attempt < 5 && !await signer.IsCheckedAsync(); attempt++)
+            {
+                await signer.ClickAsync(new() { Force = true });
+                await Task.Delay(500);
+            }
+            Check(await signer.IsCheckedAsync(), "steel-works is not ticked as a required signer");
 
             await owner.Locator("[data-testid=anchor-submit]").ClickAsync();
             var outcome = owner.Locator("[data-testid=tx-result], [data-testid=tx-refused], [data-testid=anchor-error]").First;
@@ -144,6 +150,36 @@ public sealed partial class ContractSignedByBothPartiesTests(ITestOutputHelper o
             await Chromium.FileInputFor(visitor, "verify-document-file").SetInputFilesAsync(modified);
             await ExpectAttributeAsync(visitor.Locator("[data-testid=verify-document-result]").First, "data-anchored", "false");
         });
+
+        await Step("save screenshots of the evidence pages (E2E_SCREENSHOT_DIR)", async () =>
+        {
+            if (ScreenshotDirectory() is not { } directory) return;
+            Directory.CreateDirectory(directory);
+            await Chromium.FileInputFor(visitor, "verify-document-file").SetInputFilesAsync(original);
+            await ExpectAttributeAsync(visitor.Locator("[data-testid=verify-document-result]").First, "data-anchored", "true");
+            await visitor.ScreenshotAsync(new() { Path = Path.Combine(directory, "evidence-verify.png"), FullPage = true });
+            await counterparty.ScreenshotAsync(new() { Path = Path.Combine(directory, "evidence-document.png"), FullPage = true });
+            await OpenAsync(owner, "evidence/suppliers");
+            await owner.Locator("[data-testid=supplier-history]").WaitForAsync();
+            await owner.ScreenshotAsync(new() { Path = Path.Combine(directory, "evidence-suppliers.png"), FullPage = true });
+            await OpenAsync(owner, "evidence/tickets/grid-east%3AWT-2026-0102");
+            await owner.Locator("[data-testid=ticket-timeline]").WaitForAsync();
+            await owner.ScreenshotAsync(new() { Path = Path.Combine(directory, "evidence-ticket.png"), FullPage = true });
+            await OpenAsync(owner, "evidence");
+            await owner.Locator("[data-testid=document-link]").First.WaitForAsync();
+            await owner.ScreenshotAsync(new() { Path = Path.Combine(directory, "evidence-documents.png"), FullPage = true });
+        });
+    }
+
+    /// <summary>E2E_SCREENSHOT_DIR, relative paths taken from the repository root (e.g. docs/images).</summary>
+    private static string? ScreenshotDirectory()
+    {
+        var value = Environment.GetEnvironmentVariable("E2E_SCREENSHOT_DIR");
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (Path.IsPathRooted(value)) return value;
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ConsortiumPortal.sln"))) directory = directory.Parent;
+        return Path.GetFullPath(Path.Combine(directory?.FullName ?? Environment.CurrentDirectory, value));
     }
 
     [GeneratedRegex(@"evidence/documents/([0-9a-f]{64})")] private static partial Regex DocumentHref();
