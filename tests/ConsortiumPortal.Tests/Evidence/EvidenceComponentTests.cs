@@ -39,6 +39,23 @@ public sealed class EvidenceComponentTests : EvidenceComponentTestBase
     }
 
     [Fact]
+    public void The_owner_sees_the_other_partys_signature_arrive_live_when_its_block_commits()
+    {
+        var hash = Hash('0');
+        var pending = Contract(hash, "grid-east", ["steel-works"], ["grid-east", "steel-works"], Signed("grid-east"));
+        Queries.Documents.Add(pending);
+        SignIn("grid-east/operator", "GridCompany");
+        var cut = RenderDocument(hash);
+        cut.WaitForAssertion(() => Assert.Equal("pending", cut.Find("[data-testid=document-status]").GetAttribute("data-status")));
+        Assert.Empty(cut.FindAll("[data-testid=document-sign]"));   // grid-east has signed by anchoring
+
+        Queries.Documents[0] = pending with { Signatures = [.. pending.Signatures, Signed("steel-works")], Status = DocumentStatus.Complete };
+        Blocks.Raise(new Components.BlockSummary(7, Hash('f'), 1, 1, 0, "node-1", ["steel-works/operator"]));
+
+        cut.WaitForAssertion(() => Assert.Equal("complete", cut.Find("[data-testid=document-status]").GetAttribute("data-status")));
+    }
+
+    [Fact]
     public void A_non_party_sees_the_record_but_no_download_and_no_sign_button()
     {
         var hash = Hash('2');

@@ -104,6 +104,7 @@ public abstract class EvidenceComponentTestBase : IAsyncLifetime
     protected BunitContext Ctx { get; } = new();
     protected FakeEvidenceQueries Queries { get; } = new();
     protected FakeEvidenceActions Actions { get; } = new();
+    protected Dashboard.FakeBlockStream Blocks { get; } = new();
 
     protected EvidenceComponentTestBase()
     {
@@ -112,6 +113,7 @@ public abstract class EvidenceComponentTestBase : IAsyncLifetime
         Ctx.Services.AddLocalization();
         Ctx.Services.AddSingleton<IEvidenceQueries>(Queries);
         Ctx.Services.AddSingleton<IEvidenceActions>(Actions);
+        Ctx.Services.AddSingleton<Features.Dashboard.IBlockStream>(Blocks);
     }
 
     protected void SignIn(string certificateId, params string[] roles)
