@@ -234,4 +234,63 @@ public sealed class EvidenceApiTests(PortalApp app) : IClassFixture<PortalApp>
         using var steel = app.ClientOf("steel-works");
         Assert.Equal(HttpStatusCode.NotFound, (await steel.GetAsync($"/api/evidence/tickets/{id}")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_new_version_links_to_the_previous_one_and_the_history_lists_both()
+    {
+        using var grid = await app.SignedInClientAsync("grid-east/operator");
+        var v1 = await AnchorAsync(grid, Contract("version 1 " + Guid.NewGuid()));
+        var v2File = Contract("version 2 " + Guid.NewGuid());
+        var (status, json) = await SendAsync(grid.PostAsync("/api/evidence/documents/upload", Upload(v2File, "contract-v2.txt",
+            ("type", DocumentTypes.HighVoltageSupplyContract), ("title", "HV supply contract, amended"), ("parties", "steel-works"),
+            ("requiredSigners", "grid-east"), ("previousVersion", v1), ("keepOnNode", "false"))));
+        Assert.True(status == HttpStatusCode.OK, json.ToString());
+        var v2 = json.GetProperty("output").GetProperty("documentId").GetString();
+
+        var (_, history) = await SendAsync(grid.GetAsync($"/api/evidence/documents/{v1}/versions"));
+        Assert.Equal([v1, v2], history.EnumerateArray().Select(v => v.GetProperty("hash").GetString()));
+        Assert.Equal([1, 2], history.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        var (_, record) = await SendAsync(grid.GetAsync($"/api/evidence/documents/{v2}"));
+        Assert.Equal(DocumentCustody.Owner, record.GetProperty("custody").GetString());   // keepOnNode=false: only the hash
+        Assert.False(record.GetProperty("storedOnThisNode").GetBoolean());
+        Assert.Equal(v1, record.GetProperty("previousVersion").GetString());
+
+        // A non-party cannot continue the history.
+        using var cable = await app.SignedInClientAsync("cable-co/operator");
+        var (refused, problem) = await SendAsync(cable.PostAsJsonAsync("/api/evidence/documents",
+            new EvidenceApi.AnchorBody(Hex.Encode(Sm3.Hash(Contract("hijack"))), DocumentTypes.HighVoltageSupplyContract, "v3", [], [], PreviousVersion: v2)));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused);
+        Assert.Contains("only the owner or a party", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Only_the_regulator_accredits_only_an_org_admin_grants_qualifications_and_uploads_must_be_multipart()
+    {
+        using var retail = app.ClientOf("retail-one");
+        var (refused, problem) = await SendAsync(retail.PostAsJsonAsync("/api/evidence/labs", new EvidenceApi.AccreditBody("retail-one", "Fake lab", ["cable"])));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused);
+        Assert.Contains("only a Regulator", problem.GetProperty("detail").GetString());
+
+        using var regulator = app.ClientOf("nea-reg");
+        var (accredited, json) = await SendAsync(regulator.PostAsJsonAsync("/api/evidence/labs", new EvidenceApi.AccreditBody("steel-works", "Steel works test bench", ["meter"])));
+        Assert.True(accredited == HttpStatusCode.OK, json.ToString());
+        var (_, labs) = await SendAsync(regulator.GetAsync("/api/evidence/labs"));
+        Assert.Contains(labs.EnumerateArray(), l => l.GetProperty("organisationId").GetString() == "steel-works");
+        Assert.Equal(HttpStatusCode.OK, (await regulator.DeleteAsync("/api/evidence/labs/steel-works")).StatusCode);
+
+        using var operatorClient = await app.SignedInClientAsync("steel-works/operator");
+        var (notAdmin, notAdminProblem) = await SendAsync(operatorClient.PostAsJsonAsync("/api/evidence/qualifications",
+            new EvidenceApi.QualificationBody("steel-works/operator", Qualifications.WorkLeader)));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, notAdmin);
+        Assert.Contains("only an organisation admin", notAdminProblem.GetProperty("detail").GetString());
+        using var admin = await app.SignedInClientAsync("steel-works/admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync("/api/evidence/qualifications",
+            new EvidenceApi.QualificationBody("steel-works/operator", Qualifications.WorkLeader))).StatusCode);
+        var (_, people) = await SendAsync(admin.GetAsync("/api/evidence/qualifications"));
+        Assert.Contains(people.EnumerateArray(), p => p.GetProperty("certificateId").GetString() == "steel-works/operator");
+
+        var (notMultipart, multipartProblem) = await SendAsync(admin.PostAsJsonAsync("/api/evidence/documents/upload", new { type = "other" }));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, notMultipart);
+        Assert.Equal("multipart-expected", multipartProblem.Title());
+    }
 }
