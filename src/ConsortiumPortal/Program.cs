@@ -2,6 +2,7 @@ using ConsortiumPortal.Cli;
 using ConsortiumPortal.Components;
 using ConsortiumPortal.Features.Cluster;
 using ConsortiumPortal.Features.Dashboard;
+using ConsortiumPortal.Features.Evidence;
 using ConsortiumPortal.Features.Explorer;
 using ConsortiumPortal.Features.Ledger;
 using ConsortiumPortal.Features.Organisation;
@@ -26,6 +27,7 @@ builder.AddSettlementFeature();              // payments between members: Featur
 builder.AddOrganisationAdmin();              // people, roles, revocation, API keys: Features/Organisation/
 builder.AddLedgerApi();                      // /api authentication, OpenAPI: Features/Ledger/
 builder.AddCluster();                        // cluster status, health probes, metrics counters: Features/Cluster/
+builder.AddEvidence();                       // documents anchored by hash, inspections, work tickets: Features/Evidence/
 builder.AddPortalJobs();                     // Hangfire, chain-event subscribers, recurring jobs, Jobs page: Jobs/
 builder.Services.AddProblemDetails();
 
@@ -43,6 +45,7 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapPortalAccountEndpoints();             // sign-out: Identity/
 app.MapCultureSwitch();                      // language cookie: Components/
 app.MapLedgerApi();                          // /api: transactions, receipts, blocks, status: Features/Ledger/
+app.MapEvidenceApi();                        // /api/evidence (verification by hash is anonymous): Features/Evidence/
 app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
 app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/
 
