@@ -70,7 +70,19 @@ internal static class ClusterWaits
             await Task.Delay(100);
         }
         throw new TimeoutException("the nodes did not converge: " +
-                                   string.Join("; ", statuses.Select(s => s is null ? "no answer" : $"{s.NodeId} {s.Height} {s.HeadHash}")) + Logs(nodes));
+                                   string.Join("; ", statuses.Select(s => s is null ? "no answer" : $"{s.NodeId} {s.Height} {s.HeadHash}")) +
+                                   "\nreadiness: " + string.Join("; ", await Task.WhenAll(nodes.Select(ReadinessAsync))) + Logs(nodes));
+    }
+
+    /// <summary>A node's /health/ready answer (it names what the node waits for: leader, applied index, snapshot height).</summary>
+    private static async Task<string> ReadinessAsync(ClusterNode node)
+    {
+        try
+        {
+            using var response = await node.Http.GetAsync("health/ready");
+            return $"{node.NodeId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return $"{node.NodeId}: {e.Message}"; }
     }
 
     private static string Logs(IReadOnlyList<ClusterNode> nodes) => "\n" + string.Join("\n---\n", nodes.Select(n => n.NodeId + ":\n" + n.Log));
