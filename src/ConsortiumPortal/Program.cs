@@ -5,6 +5,7 @@ using ConsortiumPortal.Features.Dashboard;
 using ConsortiumPortal.Features.Explorer;
 using ConsortiumPortal.Features.Ledger;
 using ConsortiumPortal.Features.Organisation;
+using ConsortiumPortal.Features.Registry;
 using ConsortiumPortal.Features.Settlement;
 using ConsortiumPortal.Features.Verify;
 using ConsortiumPortal.Identity;
@@ -25,6 +26,7 @@ builder.AddSettlementFeature();              // payments between members: Featur
 builder.AddOrganisationAdmin();              // people, roles, revocation, API keys: Features/Organisation/
 builder.AddLedgerApi();                      // /api authentication, OpenAPI: Features/Ledger/
 builder.AddCluster();                        // cluster status, health probes, metrics counters: Features/Cluster/
+builder.AddRegistry();                       // market registration, governance, credit ratings: Features/Registry/
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -42,6 +44,7 @@ app.MapPortalAccountEndpoints();             // sign-out: Identity/
 app.MapCultureSwitch();                      // language cookie: Components/
 app.MapLedgerApi();                          // /api: transactions, receipts, blocks, status: Features/Ledger/
 app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
+app.MapRegistryApi();                        // /api/registry: applications, review, disclosure board, proposals, ratings: Features/Registry/
 
 await app.RunAsync();
 return Environment.ExitCode;
