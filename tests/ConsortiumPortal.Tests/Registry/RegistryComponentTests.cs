@@ -131,15 +131,18 @@ public sealed class RegistryComponentTests : RegistryComponentTestBase
         cut.WaitForElement("[data-testid=start-review-P000004]").Click();
         cut.WaitForAssertion(() => Assert.Equal(("startReview", (object)new RegistryContract.ParticipantArgs("P000004")), (Actions.Calls.Single().Method, Actions.Calls.Single().Args)));
 
-        Type(cut, "period-P000005", "90"); // 90 days > 30
+        Type(cut, "period-P000005", "90d"); // 90 days > 30
         cut.Find("[data-testid=approve-P000005]").Click();
         cut.WaitForAssertion(() => Assert.Contains("The disclosure period must lie between 1 d and 30 d.", cut.Markup));
         Assert.Single(Actions.Calls);
 
-        Type(cut, "period-P000005", "7");
+        Type(cut, "period-P000005", "7d");
         cut.Find("[data-testid=approve-P000005]").Click();
         cut.WaitForAssertion(() => Assert.Equal(2, Actions.Calls.Count));
         Assert.Equal(new RegistryContract.ApproveArgs("P000005", 7 * RegistrySettings.Day), Actions.Calls[1].Args);
+        Assert.Equal([30_000L, 12 * 3_600_000L, 7 * RegistrySettings.Day, 7 * RegistrySettings.Day, 250L], new[] { "30s", "12h", "7d", "7", "250ms" }.Select(t => RegistryDisplay.ParseDuration(t)!.Value));
+        Assert.Null(RegistryDisplay.ParseDuration("soon"));
+        Assert.Null(RegistryDisplay.ParseDuration("-5s"));
     }
 
     [Fact]

@@ -51,5 +51,15 @@ public static class RegistryDisplay
         : ms >= 1_000 && ms % 1_000 == 0 ? $"{ms / 1_000} s"
         : $"{ms} ms";
 
+    /// <summary>"7d", "12h", "30m", "30s", "500ms" (a bare number is days) to milliseconds; null when not that form.</summary>
+    public static long? ParseDuration(string? text)
+    {
+        var t = text?.Trim().Replace(" ", "").ToLowerInvariant() ?? "";
+        var (digits, unit) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 1L)
+            : t.EndsWith('d') ? (t[..^1], RegistrySettings.Day) : t.EndsWith('h') ? (t[..^1], 3_600_000L)
+            : t.EndsWith('m') ? (t[..^1], 60_000L) : t.EndsWith('s') ? (t[..^1], 1_000L) : (t, RegistrySettings.Day);
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 && n <= 366L * RegistrySettings.Day / unit ? n * unit : null;
+    }
+
     public static string Short(string hash) => hash.Length > 16 ? hash[..16] + "…" : hash;
 }
