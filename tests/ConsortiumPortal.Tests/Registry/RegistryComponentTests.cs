@@ -200,4 +200,33 @@ public sealed class RegistryComponentTests : RegistryComponentTestBase
         Assert.Contains("retail-one: 760 · A", cut.Find("[data-testid=rating-explanation]").TextContent);
         Assert.Contains("DR 7", cut.Markup);
     }
+
+    [Fact]
+    public void An_exit_needs_a_reason_and_then_submits_it()
+    {
+        SignIn("retail-one/operator", Roles.Retailer);
+        Queries.Participants.Add(Participant("P000007", "retail-one", ParticipantStatus.Active, Details(), inForce: 1));
+        Queries.Participants.Add(Participant("P000008", "steel-works", ParticipantStatus.Active, Details(n: 8), inForce: 1));
+        var cut = Ctx.Render<MyApplications>();
+        cut.WaitForElement("[data-testid=exit-P000007]").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Give the reason for the exit first.", cut.Markup));
+        Assert.Empty(Actions.Calls);
+        Assert.Empty(cut.FindAll("[data-testid=exit-P000008]")); // another organisation's registration is not listed
+        Type(cut, "exit-reason", "merged into the group");
+        cut.Find("[data-testid=exit-P000007]").Click();
+        cut.WaitForAssertion(() => Assert.Equal(new RegistryContract.DecisionArgs("P000007", "merged into the group"), Actions.Calls.Single().Args));
+    }
+
+    [Fact]
+    public void The_directory_pages_on_the_server_and_filters_by_text()
+    {
+        SignIn("icbc-bank/operator", Roles.Bank);
+        for (var i = 1; i <= 25; i++)
+            Queries.Participants.Add(Participant($"P{i:D6}", "retail-one", ParticipantStatus.Active, Details($"Retailer {i:D2}", i), inForce: 1));
+        var cut = Ctx.Render<DirectoryPage>();
+        cut.WaitForAssertion(() => Assert.Equal(20, cut.FindAll("[data-testid=directory-name]").Count));
+        Type(cut, "directory-search", "Retailer 25");
+        cut.WaitForAssertion(() => Assert.Equal("Retailer 25", cut.Find("[data-testid=directory-name]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Single(cut.FindAll("[data-testid=directory-name]"));
+    }
 }
