@@ -59,10 +59,10 @@ public sealed class GovernanceContract : Contract
         var policy = Policy(ctx.State);
         var voters = MembershipContract.Organisations(ctx.State).Count;
         if (ReachesThreshold(proposal.YesVotes, voters, policy))
-            proposal = Execute(ctx, proposal with { PolicyAtDecision = policy, VotersAtDecision = voters, DecidedAt = ctx.BlockTime });
+            proposal = Execute(ctx, proposal with { Policy = policy, VotersAtDecision = voters, DecidedAt = ctx.BlockTime });
         else if (!ReachesThreshold(voters - proposal.NoVotes, voters, policy))
         {
-            proposal = proposal with { Status = ProposalStatus.Rejected, PolicyAtDecision = policy, VotersAtDecision = voters, DecidedAt = ctx.BlockTime, Outcome = "the threshold can no longer be reached" };
+            proposal = proposal with { Status = ProposalStatus.Rejected, Policy = policy, VotersAtDecision = voters, DecidedAt = ctx.BlockTime, Outcome = "the threshold can no longer be reached" };
             ctx.Emit("ProposalRejected", new { proposalId = proposal.Id });
         }
         ctx.State.Put(GovernanceKeys.Proposal(proposal.Id), proposal);

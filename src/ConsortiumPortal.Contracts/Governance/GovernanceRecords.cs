@@ -23,10 +23,12 @@ public sealed record ProposalChange(
     GenesisOrganisation? Organisation = null, GovernancePolicy? Policy = null, ConsortiumNode? Node = null,
     string? NodeId = null, string? Resolution = null, RegistrySettings? Registry = null);
 
+/// <param name="Policy">the threshold policy when proposed; replaced by the one in force when the proposal is decided</param>
+/// <param name="VotersAtDecision">how many voting members there were when it was decided</param>
 public sealed record Proposal(
     string Id, ProposalKind Kind, string Title, ProposalChange Change, string ProposedBy, string ProposerOrganisation,
     long CreatedAt, long ExpiresAt, ProposalStatus Status, int YesVotes, int NoVotes,
-    GovernancePolicy PolicyAtDecision, int? VotersAtDecision, long? DecidedAt, string? Outcome);
+    GovernancePolicy Policy, int? VotersAtDecision, long? DecidedAt, string? Outcome);
 
 public sealed record Vote(string ProposalId, string OrganisationId, string CertificateId, bool Approve, long At);
 

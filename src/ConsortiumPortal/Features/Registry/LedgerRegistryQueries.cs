@@ -100,7 +100,7 @@ public sealed class LedgerRegistryQueries(NodeHostedService node) : IRegistryQue
             var votes = Scan<Vote>(state, GovernanceKeys.Votes(p.Id)).OrderBy(v => v.At).ToList();
             var voters = p.VotersAtDecision ?? Scan<Chain.Membership.Organisation>(state, MembershipContract.Keys.OrganisationPrefix).Count();
             var policy = Get<Consortium>(state, MembershipContract.Keys.Consortium)!.Policy;
-            var decisionPolicy = p.Status == ProposalStatus.Open ? policy : p.PolicyAtDecision;
+            var decisionPolicy = p.Status == ProposalStatus.Open ? policy : p.Policy;
             return new ProposalDetail(p, votes, voters, GovernanceContract.VotesNeeded(voters, decisionPolicy), policy);
         });
     }
