@@ -124,6 +124,7 @@ public sealed class DemoConsortium
     /// <summary>Every application's demo data, in the order they are seeded (one line per application).</summary>
     public static readonly IReadOnlyList<IDemoApplicationSeed> ApplicationSeeds =
     [
+        new Registry.RegistrySeed(),
         new Evidence.EvidenceSeed(),
     ];
 }

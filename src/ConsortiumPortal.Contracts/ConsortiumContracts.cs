@@ -7,5 +7,12 @@ namespace ConsortiumPortal.Contracts;
 /// <summary>Every business contract of the consortium, in one place: the ledger registers exactly these.</summary>
 public static class ConsortiumContracts
 {
-    public static IReadOnlyList<Contract> All() => [new SettlementContract(), new EvidenceContract()];
+    public static IReadOnlyList<Contract> All() =>
+    [
+        new SettlementContract(),
+        new Registry.RegistryContract(),
+        new Governance.GovernanceContract(),
+        new Credit.CreditContract(),
+        new EvidenceContract(),
+    ];
 }

@@ -6,6 +6,7 @@ using ConsortiumPortal.Features.Evidence;
 using ConsortiumPortal.Features.Explorer;
 using ConsortiumPortal.Features.Ledger;
 using ConsortiumPortal.Features.Organisation;
+using ConsortiumPortal.Features.Registry;
 using ConsortiumPortal.Features.Settlement;
 using ConsortiumPortal.Features.Verify;
 using ConsortiumPortal.Identity;
@@ -27,6 +28,7 @@ builder.AddSettlementFeature();              // payments between members: Featur
 builder.AddOrganisationAdmin();              // people, roles, revocation, API keys: Features/Organisation/
 builder.AddLedgerApi();                      // /api authentication, OpenAPI: Features/Ledger/
 builder.AddCluster();                        // cluster status, health probes, metrics counters: Features/Cluster/
+builder.AddRegistry();                       // market registration, governance, credit ratings: Features/Registry/
 builder.AddEvidence();                       // documents anchored by hash, inspections, work tickets: Features/Evidence/
 builder.AddPortalJobs();                     // Hangfire, chain-event subscribers, recurring jobs, Jobs page: Jobs/
 builder.Services.AddProblemDetails();
@@ -47,6 +49,7 @@ app.MapCultureSwitch();                      // language cookie: Components/
 app.MapLedgerApi();                          // /api: transactions, receipts, blocks, status: Features/Ledger/
 app.MapEvidenceApi();                        // /api/evidence (verification by hash is anonymous): Features/Evidence/
 app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
+app.MapRegistryApi();                        // /api/registry: applications, review, disclosure board, proposals, ratings: Features/Registry/
 app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/
 
 await app.RunAsync();

@@ -134,6 +134,90 @@ public sealed partial class MembershipContract : Contract
         return new { certificateId = args.CertificateId, roles };
     }
 
+    // ---- changes decided by governance (Contracts/Governance executes the proposals) ---------------------------
+    // Each checks everything before it writes, so a refusal leaves no partial write in the caller's overlay.
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    private static partial Regex NodeIdPattern();
+
+    /// <summary>Why an organisation cannot be admitted, or null.</summary>
+    public static string? ExplainAdmission(ContractState state, GenesisOrganisation org)
+    {
+        if (org is null) return "an organisation is required";
+        if (org.Id is null || !OrganisationIdPattern().IsMatch(org.Id)) return $"organisation id \"{org.Id}\" must match [a-z0-9-], at most 32 characters";
+        if (state.Exists(Keys.Organisation(org.Id))) return $"organisation \"{org.Id}\" is already a member";
+        if (string.IsNullOrWhiteSpace(org.Name) || org.Name.Length > 128) return "the organisation name is 1..128 characters";
+        if (org.Roles is not { Count: > 0 } || !org.Roles.All(Roles.IsOrganisationRole)) return "the organisation needs one or more known roles";
+        return ExplainKey(org.PublicKey);
+    }
+
+    /// <summary>A new member organisation, with its root certificate, as a proposal decided.</summary>
+    public static void AdmitOrganisation(ContractContext ctx, GenesisOrganisation org, string decidedBy)
+    {
+        if (ExplainAdmission(ctx.State, org) is { } error) throw new ContractException(error);
+        var roles = org.Roles.Distinct().ToArray();
+        ctx.State.Put(Keys.Organisation(org.Id), new Organisation(org.Id, org.Name, roles, org.PublicKey, ctx.Height));
+        ctx.State.Put(Keys.Certificate(org.Id), new Certificate(org.Id, org.Id, org.Name, [.. roles, Roles.OrgAdmin], org.PublicKey, ctx.Height, decidedBy, null, null, null));
+        ctx.Emit("OrganisationAdmitted", new { organisationId = org.Id, name = org.Name, roles, decidedBy });
+    }
+
+    public static string? ExplainPolicy(GovernancePolicy policy) =>
+        policy is not null && policy.ThresholdDenominator > 0 && policy.ThresholdNumerator > 0 && policy.ThresholdNumerator <= policy.ThresholdDenominator
+            && policy.ThresholdDenominator <= 1_000
+            ? null : "the governance threshold must be a fraction in (0, 1] with a denominator of at most 1000";
+
+    public static void SetPolicy(ContractContext ctx, GovernancePolicy policy)
+    {
+        if (ExplainPolicy(policy) is { } error) throw new ContractException(error);
+        var consortium = ctx.State.Get<Consortium>(Keys.Consortium) ?? throw new ContractException("the consortium has no genesis");
+        ctx.State.Put(Keys.Consortium, consortium with { Policy = policy });
+        ctx.Emit("GovernancePolicyChanged", new { previous = consortium.Policy, policy });
+    }
+
+    public static string? ExplainNewNode(ContractState state, ConsortiumNode node)
+    {
+        if (node is null) return "a node is required";
+        if (node.Id is null || !NodeIdPattern().IsMatch(node.Id)) return $"node id \"{node.Id}\" must match [a-z0-9._-], at most 64 characters";
+        if (state.Exists(Keys.Node(node.Id))) return $"node \"{node.Id}\" already exists";
+        if (!state.Exists(Keys.Organisation(node.OrganisationId ?? ""))) return $"node \"{node.Id}\" names an unknown organisation";
+        if (string.IsNullOrWhiteSpace(node.RaftEndpoint) || node.RaftEndpoint.Length > 256) return "the node needs a Raft endpoint (host:port)";
+        if (!Uri.TryCreate(node.HttpUrl, UriKind.Absolute, out var url) || (url.Scheme != "http" && url.Scheme != "https")) return "the node needs an http(s) URL";
+        return ExplainKey(node.PublicKey);
+    }
+
+    /// <summary>A node joins: the Raft layer subscribes to "NodeAdded" and adds it to the cluster configuration.</summary>
+    public static void AddNode(ContractContext ctx, ConsortiumNode node)
+    {
+        if (ExplainNewNode(ctx.State, node) is { } error) throw new ContractException(error);
+        ctx.State.Put(Keys.Node(node.Id), node);
+        ctx.Emit("NodeAdded", node);
+    }
+
+    public static string? ExplainNodeRemoval(ContractState state, string nodeId)
+    {
+        if (nodeId is null || !state.Exists(Keys.Node(nodeId))) return $"node \"{nodeId}\" does not exist";
+        if (state.Scan<ConsortiumNode>(Keys.NodePrefix).Take(2).Count() < 2) return "the last node cannot be removed";
+        return null;
+    }
+
+    /// <summary>A node leaves: the Raft layer subscribes to "NodeRemoved" and removes it from the cluster configuration.</summary>
+    public static void RemoveNode(ContractContext ctx, string nodeId)
+    {
+        if (ExplainNodeRemoval(ctx.State, nodeId) is { } error) throw new ContractException(error);
+        ctx.State.Delete(Keys.Node(nodeId));
+        ctx.Emit("NodeRemoved", new { nodeId });
+    }
+
+    /// <summary>The voting members: every member organisation has one vote.</summary>
+    public static IReadOnlyList<Organisation> Organisations(ContractState state) =>
+        state.Scan<Organisation>(Keys.OrganisationPrefix).Select(p => p.Value).ToList();
+
+    private static string? ExplainKey(string publicKeyHex)
+    {
+        try { Sm2.PublicKeyFromHex(publicKeyHex ?? ""); return null; }
+        catch (FormatException e) { return $"invalid SM2 public key: {e.Message}"; }
+    }
+
     /// <summary>Resolves a signer for the ledger; the error says why a signer may not act.</summary>
     public static (CallerIdentity? Caller, Certificate? Certificate, string? Error) ResolveSigner(IStateReader state, string certificateId)
     {

@@ -105,8 +105,21 @@ public sealed class NodeRuntime : IAsyncDisposable
         };
     }
 
-    /// <summary>More than one node: forwarding, quorum and catch-up matter.</summary>
-    public bool IsConsortium => ReadConsortiumNodes(Ledger).Count > 1;
+    /// <summary>More than one node: forwarding, quorum and catch-up matter. Re-read only when the height moves (hot path).</summary>
+    public bool IsConsortium
+    {
+        get
+        {
+            var height = Ledger.Height;
+            if (_consortium is { } known && known.Height == height) return known.Answer;
+            var answer = ReadConsortiumNodes(Ledger).Count > 1;
+            _consortium = new(height, answer);
+            return answer;
+        }
+    }
+
+    private sealed record ConsortiumAt(long Height, bool Answer);
+    private ConsortiumAt? _consortium;
 
     /// <summary>The consortium's nodes as the ledger lists them now (genesis, then governance changes).</summary>
     public static IReadOnlyList<ConsortiumNode> ReadConsortiumNodes(Ledger ledger) =>
