@@ -1,4 +1,5 @@
 using ConsortiumPortal.Chain.Execution;
+using ConsortiumPortal.Contracts.Metering;
 using ConsortiumPortal.Contracts.Settlement;
 
 namespace ConsortiumPortal.Contracts;
@@ -6,5 +7,5 @@ namespace ConsortiumPortal.Contracts;
 /// <summary>Every business contract of the consortium, in one place: the ledger registers exactly these.</summary>
 public static class ConsortiumContracts
 {
-    public static IReadOnlyList<Contract> All() => [new SettlementContract()];
+    public static IReadOnlyList<Contract> All() => [new SettlementContract(), new MeteringContract()];
 }
