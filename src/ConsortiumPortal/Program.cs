@@ -4,6 +4,7 @@ using ConsortiumPortal.Features.Cluster;
 using ConsortiumPortal.Features.Dashboard;
 using ConsortiumPortal.Features.Explorer;
 using ConsortiumPortal.Features.Ledger;
+using ConsortiumPortal.Features.Metering;
 using ConsortiumPortal.Features.Organisation;
 using ConsortiumPortal.Features.Settlement;
 using ConsortiumPortal.Features.Verify;
@@ -24,6 +25,7 @@ builder.AddReceiptVerification();            // public Verify page, printable re
 builder.AddSettlementFeature();              // payments between members: Features/Settlement/
 builder.AddOrganisationAdmin();              // people, roles, revocation, API keys: Features/Organisation/
 builder.AddLedgerApi();                      // /api authentication, OpenAPI: Features/Ledger/
+builder.AddMetering();                      // meters, readings, outages, CSV import: Features/Metering/
 builder.AddCluster();                        // cluster status, health probes, metrics counters: Features/Cluster/
 builder.Services.AddProblemDetails();
 
@@ -41,6 +43,7 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapPortalAccountEndpoints();             // sign-out: Identity/
 app.MapCultureSwitch();                      // language cookie: Components/
 app.MapLedgerApi();                          // /api: transactions, receipts, blocks, status: Features/Ledger/
+app.MapMeteringApi();                       // /api/metering: meters, readings, outages: Features/Metering/
 app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
 
 await app.RunAsync();
