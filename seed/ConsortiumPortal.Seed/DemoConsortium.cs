@@ -124,5 +124,6 @@ public sealed class DemoConsortium
     /// <summary>Every application's demo data, in the order they are seeded (one line per application).</summary>
     public static readonly IReadOnlyList<IDemoApplicationSeed> ApplicationSeeds =
     [
+        new Metering.MeteringSeed(),
     ];
 }

@@ -110,7 +110,7 @@ public sealed class DemoConsortiumTests
         Assert.Equal(demo.Genesis.ChainId, chain.Ledger.ChainId);
 
         var waves = demo.Waves(keys.For, chain.Ledger.Height);
-        Assert.Equal(3, waves.Count);
+        Assert.True(waves.Count >= 3, "three base waves, then the applications'");
         var failures = new List<string>();
         foreach (var (wave, index) in waves.Select((w, i) => (w, i)))
         {
