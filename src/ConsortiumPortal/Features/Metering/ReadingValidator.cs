@@ -11,6 +11,8 @@ namespace ConsortiumPortal.Features.Metering;
 public sealed class ReadingValidator(IStateReader state, string submitterOrganisation, long nowMs)
 {
     private readonly Dictionary<string, Meter?> _meters = new(StringComparer.Ordinal);
+    // Recorded readings by meter and UTC day, read with one prefix scan per meter-day instead of one lookup per row.
+    private readonly Dictionary<(string, long), Dictionary<long, IntervalReading>> _recorded = [];
 
     public sealed record Result(IReadOnlyList<(ReadingRow Row, Meter Meter, long Start, long Wh)> Valid, IReadOnlyList<RejectedRow> Rejected, int AlreadyRecorded);
 
@@ -58,9 +60,17 @@ public sealed class ReadingValidator(IStateReader state, string submitterOrganis
         if (Math.Abs(wh) > meter.MaxIntervalWh) return $"{wh} Wh exceeds the meter's capacity of {meter.MaxIntervalWh} Wh per 15 minutes";
         if (inBatch.TryGetValue((meter.MeterId, start), out var earlier))
             return earlier == wh ? "" : $"interval {Iso(start)} appears earlier in this batch with {earlier} Wh";
-        if (MeteringState.Reading(state, meter.MeterId, start) is { } recorded)
+        if (Recorded(meter.MeterId, start) is { } recorded)
             return recorded.Wh == wh || recorded.OriginalWh == wh ? "" : $"interval {Iso(start)} is already recorded as {recorded.Wh} Wh; send a correction with a reason";
         return null;
+    }
+
+    private IntervalReading? Recorded(string meterId, long start)
+    {
+        var day = MeteringState.DayStartOf(start);
+        if (!_recorded.TryGetValue((meterId, day), out var readings))
+            _recorded[(meterId, day)] = readings = MeteringState.Readings(state, meterId, day, day + MeteringState.DayMs).ToDictionary(r => r.IntervalStart);
+        return readings.GetValueOrDefault(start);
     }
 
     public static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd'T'HH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture);
