@@ -35,7 +35,8 @@ public sealed class MeterSimulator(long seed)
         var maxWh = meter.CapacityW / 4;
         var dayOfYear = DateTimeOffset.FromUnixTimeMilliseconds(dayStart + ChinaOffsetMs).DayOfYear;
         var season = Math.Cos(2 * Math.PI * (dayOfYear - 172) / 365.0); // +1 midsummer, -1 midwinter
-        var wind = new WindState(rng, season);
+        // The day's wind drifts from today's level to tomorrow's, so consecutive days join without a step at midnight.
+        var wind = new WindState(rng, WindLevel(meter, dayStart, season), WindLevel(meter, dayStart + DayMs, season));
         var cloud = 0.35 + 0.65 * rng.NextDouble();           // the day's sky: overcast .. clear
         var hydroLevel = 0.62 + 0.12 * season + 0.06 * (rng.NextDouble() - 0.5);
         var siteScale = 0.85 + 0.1 * new SplitMix64(Mix(Seed, Hash(meter.MeterId), -1)).NextDouble(); // each site a little different
@@ -48,7 +49,7 @@ public sealed class MeterSimulator(long seed)
             var fraction = meter.Profile switch
             {
                 MeterProfile.Solar => Solar(hour, season, cloud, rng),
-                MeterProfile.Wind => wind.Next(rng),
+                MeterProfile.Wind => wind.Next(rng, i / (double)IntervalsPerDay),
                 MeterProfile.Hydro => hydroLevel + 0.03 * (rng.NextDouble() - 0.5),
                 MeterProfile.Industrial => Industrial(hour, weekend, rng),
                 MeterProfile.Residential => Residential(hour, season, weekend, rng),
@@ -125,17 +126,21 @@ public sealed class MeterSimulator(long seed)
         return (0.14 + morning + evening) * climate * (0.95 + 0.1 * rng.NextDouble());
     }
 
-    /// <summary>Wind: a day's mean speed, a slowly wandering level and now and then a gust.</summary>
-    private sealed class WindState(SplitMix64 rng, double season)
+    /// <summary>The level of the wind at the start of a UTC day (windier in winter): its own draw, shared by both days it joins.</summary>
+    private double WindLevel(SimulatedMeter meter, long dayStart, double season) =>
+        0.2 + 0.45 * new SplitMix64(Mix(Seed, Hash("wind:" + meter.MeterId), dayStart / DayMs)).NextDouble() - 0.08 * season;
+
+    /// <summary>Wind: a level drifting across the day, a slowly wandering swing around it that fades out by midnight, and now and then a gust.</summary>
+    private sealed class WindState(SplitMix64 rng, double from, double to)
     {
-        private readonly double _mean = 0.2 + 0.45 * rng.NextDouble() - 0.08 * season; // windier in winter
         private double _swing = 0.1 * (rng.NextDouble() - 0.5);
 
-        public double Next(SplitMix64 random)
+        public double Next(SplitMix64 random, double dayFraction)
         {
             _swing = 0.92 * _swing + 0.06 * (random.NextDouble() - 0.5);
             var gust = random.NextDouble() < 0.06 ? 0.15 + 0.25 * random.NextDouble() : 0;
-            return _mean + _swing + gust;
+            var fade = Math.Min(1, Math.Min(dayFraction, 1 - dayFraction) * 12); // no swing at the day's ends: the days join
+            return from + (to - from) * dayFraction + _swing * fade + gust;
         }
     }
 

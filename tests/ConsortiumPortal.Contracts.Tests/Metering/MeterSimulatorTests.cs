@@ -90,6 +90,16 @@ public sealed class MeterSimulatorTests
     }
 
     [Fact]
+    public void Wind_joins_one_day_to_the_next_without_a_step_at_midnight()
+    {
+        var sim = new MeterSimulator(10);
+        var days = Year().Take(60).ToArray();
+        var steps = days.Zip(days.Skip(1), (d, next) => Math.Abs(sim.Day(Wind, next)[0] - sim.Day(Wind, d)[^1])).Order().ToArray();
+        var median = steps[steps.Length / 2];
+        Assert.True(median < Wind.CapacityW / 4 / 20, $"median midnight step {median} Wh is more than 5 % of capacity");
+    }
+
+    [Fact]
     public void Hydro_is_fairly_flat()
     {
         var values = new MeterSimulator(2).Day(Hydro, June21);

@@ -102,7 +102,15 @@ public sealed class MeteringImportTests(ITestOutputHelper output) : IAsyncLifeti
             await page.Locator("[data-testid=curve-chart]").WaitForAsync(new() { State = WaitForSelectorState.Visible });
             Check(await page.Locator("[data-testid=curve-chart] svg").CountAsync() >= 1, "the curve has no chart");
             var recorded = await page.Locator("[data-testid=curve-recorded]").InnerTextAsync();
-            Check(recorded.Trim().EndsWith("/ 96"), $"the day view shows '{recorded}' intervals");
+            Check(recorded.Trim() == "96 / 96", $"the day view shows '{recorded}' intervals, expected a complete seeded day");
+        });
+
+        await Step("save the curve screenshot (E2E_SCREENSHOT_DIR)", async () =>
+        {
+            if (ScreenshotDirectory() is not { } directory) return;
+            Directory.CreateDirectory(directory);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, "metering-curve.png") });
         });
 
         await Step("zoom to the week", async () =>
@@ -116,6 +124,17 @@ public sealed class MeteringImportTests(ITestOutputHelper output) : IAsyncLifeti
                 await Task.Delay(250);
             }
         });
+    }
+
+    /// <summary>E2E_SCREENSHOT_DIR, relative paths taken from the repository root (e.g. docs/images).</summary>
+    private static string? ScreenshotDirectory()
+    {
+        var value = Environment.GetEnvironmentVariable("E2E_SCREENSHOT_DIR");
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (Path.IsPathRooted(value)) return value;
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ConsortiumPortal.sln"))) directory = directory.Parent;
+        return Path.GetFullPath(Path.Combine(directory?.FullName ?? Environment.CurrentDirectory, value));
     }
 
     private static async Task OpenAsync(IPage page, string path, bool interactive = true)

@@ -158,6 +158,18 @@ public sealed class MeteringComponentTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_curve_opens_on_the_latest_complete_day()
+    {
+        var day = LoadCurve.ChinaDayStart(1_764_460_800_000);
+        IntervalReading At(long start) => new("M", start, 1, null, 0);
+        var fullThenPartial = Enumerable.Range(0, 96 + 32).Select(i => At(day + i * MeteringState.IntervalMs)).ToList();
+        Assert.Equal(day, LoadCurve.OpeningDay(fullThenPartial, day + 3 * MeteringState.DayMs));
+        var onlyPartial = fullThenPartial.Skip(96).ToList();
+        Assert.Equal(day + MeteringState.DayMs, LoadCurve.OpeningDay(onlyPartial, day + 3 * MeteringState.DayMs));
+        Assert.Equal(LoadCurve.ChinaDayStart(day + 5 * MeteringState.DayMs), LoadCurve.OpeningDay([], day + 5 * MeteringState.DayMs));
+    }
+
+    [Fact]
     public void The_load_curve_averages_a_week_by_hour()
     {
         var from = 1_764_460_800_000L;

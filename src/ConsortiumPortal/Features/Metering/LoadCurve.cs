@@ -19,6 +19,19 @@ public sealed record LoadCurve(string[] Labels, double[] Kw, long EnergyWh, long
         return MeteringState.DayStartOf(ms + offset) - offset;
     }
 
+    /// <summary>
+    /// The China-time day a meter's curve opens on: the day of its latest reading, or the day before when the latest day is
+    /// incomplete and the day before has readings; today when there are none.
+    /// </summary>
+    public static long OpeningDay(IReadOnlyList<IntervalReading> recent, long now)
+    {
+        if (recent.Count == 0) return ChinaDayStart(now);
+        var latest = ChinaDayStart(recent[^1].IntervalStart);
+        var onLatest = recent.Count(r => r.IntervalStart >= latest);
+        var onPrevious = recent.Count(r => r.IntervalStart >= latest - MeteringState.DayMs && r.IntervalStart < latest);
+        return onLatest < MeteringState.IntervalsPerDay && onPrevious > 0 ? latest - MeteringState.DayMs : latest;
+    }
+
     public static LoadCurve Build(IReadOnlyList<IntervalReading> readings, long from, Zoom zoom)
     {
         var intervals = (int)(PeriodLength(zoom) / MeteringState.IntervalMs);
