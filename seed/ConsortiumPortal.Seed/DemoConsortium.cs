@@ -125,6 +125,7 @@ public sealed class DemoConsortium
     public static readonly IReadOnlyList<IDemoApplicationSeed> ApplicationSeeds =
     [
         new Registry.RegistrySeed(),
+        new Metering.MeteringSeed(),
         new Evidence.EvidenceSeed(),
     ];
 }

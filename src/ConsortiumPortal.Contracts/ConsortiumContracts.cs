@@ -1,5 +1,6 @@
 using ConsortiumPortal.Chain.Execution;
 using ConsortiumPortal.Contracts.Evidence;
+using ConsortiumPortal.Contracts.Metering;
 using ConsortiumPortal.Contracts.Settlement;
 
 namespace ConsortiumPortal.Contracts;
@@ -13,6 +14,7 @@ public static class ConsortiumContracts
         new Registry.RegistryContract(),
         new Governance.GovernanceContract(),
         new Credit.CreditContract(),
+        new MeteringContract(),
         new EvidenceContract(),
     ];
 }

@@ -5,6 +5,7 @@ using ConsortiumPortal.Features.Dashboard;
 using ConsortiumPortal.Features.Evidence;
 using ConsortiumPortal.Features.Explorer;
 using ConsortiumPortal.Features.Ledger;
+using ConsortiumPortal.Features.Metering;
 using ConsortiumPortal.Features.Organisation;
 using ConsortiumPortal.Features.Registry;
 using ConsortiumPortal.Features.Settlement;
@@ -27,6 +28,7 @@ builder.AddReceiptVerification();            // public Verify page, printable re
 builder.AddSettlementFeature();              // payments between members: Features/Settlement/
 builder.AddOrganisationAdmin();              // people, roles, revocation, API keys: Features/Organisation/
 builder.AddLedgerApi();                      // /api authentication, OpenAPI: Features/Ledger/
+builder.AddMetering();                       // meters, readings, outages, CSV import: Features/Metering/
 builder.AddCluster();                        // cluster status, health probes, metrics counters: Features/Cluster/
 builder.AddRegistry();                       // market registration, governance, credit ratings: Features/Registry/
 builder.AddEvidence();                       // documents anchored by hash, inspections, work tickets: Features/Evidence/
@@ -48,6 +50,7 @@ app.MapPortalAccountEndpoints();             // sign-out: Identity/
 app.MapCultureSwitch();                      // language cookie: Components/
 app.MapLedgerApi();                          // /api: transactions, receipts, blocks, status: Features/Ledger/
 app.MapEvidenceApi();                        // /api/evidence (verification by hash is anonymous): Features/Evidence/
+app.MapMeteringApi();                        // /api/metering: meters, readings, outages: Features/Metering/
 app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
 app.MapRegistryApi();                        // /api/registry: applications, review, disclosure board, proposals, ratings: Features/Registry/
 app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/

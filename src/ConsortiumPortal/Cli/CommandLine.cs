@@ -1,7 +1,7 @@
 namespace ConsortiumPortal.Cli;
 
 /// <summary>
-/// The executable's verbs: `init`, `verify`, `receipt`, `verify-receipt`, `bench`, `bench-cluster`. Anything else (or nothing)
+/// The executable's verbs: `init`, `verify`, `receipt`, `verify-receipt`, `bench`, `bench-cluster`, `bench-metering`. Anything else (or nothing)
 /// runs the portal. Exit codes: 0 success, 1 verification failed, 2 usage error.
 /// </summary>
 public static class CommandLine
@@ -14,6 +14,7 @@ public static class CommandLine
         ["verify-receipt"] = VerifyReceiptCommand.RunAsync,
         ["bench"] = BenchCommand.RunAsync,
         ["bench-cluster"] = ClusterBenchCommand.RunAsync,
+        ["bench-metering"] = MeteringBenchCommand.RunAsync,
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);

@@ -1,0 +1,40 @@
+using ConsortiumPortal.Chain.Model;
+using ConsortiumPortal.Contracts.Metering;
+using ConsortiumPortal.Seed;
+using ConsortiumPortal.Seed.Metering;
+
+namespace ConsortiumPortal.Contracts.Tests.Metering;
+
+/// <summary>The demo metering data commits through a real ledger and reads back the way the portal shows it.</summary>
+public sealed class MeteringSeedTests
+{
+    [Fact]
+    public void The_demo_records_a_week_of_readings_for_every_meter_and_two_restored_outages()
+    {
+        var keys = new System.Collections.Concurrent.ConcurrentDictionary<string, ConsortiumPortal.Chain.Crypto.Sm2KeyPair>();
+        ConsortiumPortal.Chain.Crypto.Sm2KeyPair KeyFor(string id) => keys.GetOrAdd(id, _ => ConsortiumPortal.Chain.Crypto.Sm2.Generate());
+        var genesisTime = TestChain.GenesisTime;
+        var consortium = new DemoConsortium(KeyFor, new ConsortiumPortal.Chain.Membership.ConsortiumNode("node-1", "grid-east", "", "127.0.0.1:1", "http://127.0.0.1:2"), genesisTime);
+        using var chain = new TestChain(consortium.Genesis, KeyFor, "node-1");
+        foreach (var wave in consortium.Waves(KeyFor, chain.Ledger.Height))
+            Assert.All(chain.Commit(wave.ToArray()), TestChain.AssertOk);
+
+        var state = chain.Ledger.Store;
+        var from = MeteringSeed.FirstDay(genesisTime);
+        var to = from + MeteringSeed.Days * MeteringState.DayMs;
+        Assert.Equal(MeteringSeed.Meters.Count, MeteringState.Meters(state).Count());
+        foreach (var meter in MeteringSeed.Meters)
+        {
+            var readings = MeteringState.Readings(state, meter.MeterId, from, to);
+            Assert.Equal(MeteringSeed.Days * MeteringState.IntervalsPerDay, readings.Count);
+            Assert.All(readings, r => Assert.InRange(r.Wh, 0, meter.CapacityW / 4));
+        }
+        var outages = MeteringState.Outages(state).ToList();
+        Assert.Equal(2, outages.Count);
+        Assert.All(outages, o => { Assert.NotNull(o.End); Assert.False(o.Planned); Assert.NotEmpty(o.MeterIds); });
+        var typhoon = outages.Single(o => o.FeederId == "JS-F01");
+        Assert.Equal(["M-RES-01", "M-WIND-01", "M-WIND-02"], typhoon.MeterIds);
+        Assert.All(MeteringState.Readings(state, "M-WIND-01", typhoon.Start, typhoon.End!.Value), r => Assert.Equal(0, r.Wh));
+        Assert.Contains(MeteringState.Readings(state, "M-SOLAR-01", from, to), r => r.Wh > 0);
+    }
+}
