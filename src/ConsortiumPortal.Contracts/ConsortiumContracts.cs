@@ -15,6 +15,7 @@ public static class ConsortiumContracts
         new Governance.GovernanceContract(),
         new Credit.CreditContract(),
         new MeteringContract(),
+        new MeterStatementsContract(),
         new EvidenceContract(),
     ];
 }

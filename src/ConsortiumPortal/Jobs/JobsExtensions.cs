@@ -15,6 +15,7 @@ public static class JobsExtensions
 {
     public const string DashboardPath = "/jobs";
     public const string ConnectionStringName = "Jobs";
+    public const string RunServerSetting = "Jobs:RunServer";
 
     public static WebApplicationBuilder AddPortalJobs(this WebApplicationBuilder builder)
     {
@@ -29,11 +30,13 @@ public static class JobsExtensions
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
-        builder.Services.AddHangfireServer((_, options) =>
-        {
-            options.WorkerCount = Math.Max(2, Environment.ProcessorCount);
-            options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
-        }, storage);
+        // Jobs:RunServer=false: a node that queues but does not run jobs (an observer node, or maintenance).
+        if (builder.Configuration.GetValue(RunServerSetting, true))
+            builder.Services.AddHangfireServer((_, options) =>
+            {
+                options.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+                options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            }, storage);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobProgressBoard>();

@@ -106,7 +106,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    private NodeProcess(string dataDirectory, int port)
+    private NodeProcess(string dataDirectory, int port, IReadOnlyList<string> extraArguments)
     {
         DataDirectory = dataDirectory;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -117,6 +117,7 @@ public sealed class NodeProcess : IAsyncDisposable
             "--Consortium:Demo=true",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+            .. extraArguments,
         ]);
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -148,9 +149,10 @@ public sealed class NodeProcess : IAsyncDisposable
         new(DemoApiKeyFile.Handler(DataDirectory, handler)) { BaseAddress = BaseAddress, Timeout = timeout };
 
     /// <summary>Starts a node on an initialised data directory and waits until it leads and answers /api/status.</summary>
-    public static async Task<NodeProcess> StartAsync(string dataDirectory, TimeSpan? timeout = null)
+    /// <param name="extraArguments">more host arguments, e.g. "--Jobs:RunServer=false"</param>
+    public static async Task<NodeProcess> StartAsync(string dataDirectory, TimeSpan? timeout = null, IReadOnlyList<string>? extraArguments = null)
     {
-        var node = new NodeProcess(dataDirectory, Ports.Free());
+        var node = new NodeProcess(dataDirectory, Ports.Free(), extraArguments ?? []);
         node._process.Start();
         lock (Live) Live.Add(node);
         node._process.BeginOutputReadLine();

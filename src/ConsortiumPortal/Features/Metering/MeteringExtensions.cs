@@ -1,3 +1,4 @@
+using ConsortiumPortal.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ConsortiumPortal.Features.Metering;
@@ -10,6 +11,8 @@ public static class MeteringExtensions
         builder.Services.TryAddScoped<IMeteringQueries, LedgerMeteringQueries>();
         builder.Services.TryAddScoped<MeteringSigner>();
         builder.Services.TryAddScoped<MeteringIngest>();
+        // Meter-triggered: readings that complete a meter's day get the day settled on chain (Jobs/ runs it).
+        builder.Services.AddChainEventSubscriber<MeterDaySettlement>(MeterDaySettlement.SubscriberName);
         return builder;
     }
 }
