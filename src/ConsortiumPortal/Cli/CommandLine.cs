@@ -1,7 +1,7 @@
 namespace ConsortiumPortal.Cli;
 
 /// <summary>
-/// The executable's verbs: `init`, `verify`, `receipt`, `verify-receipt`, `bench`, `bench-cluster`, `bench-metering`. Anything else (or nothing)
+/// The executable's verbs: `init`, `genesis`, `verify`, `receipt`, `verify-receipt`, `bench`, `bench-cluster`, `bench-metering`. Anything else (or nothing)
 /// runs the portal. Exit codes: 0 success, 1 verification failed, 2 usage error.
 /// </summary>
 public static class CommandLine
@@ -9,6 +9,7 @@ public static class CommandLine
     private static readonly Dictionary<string, Func<CliArguments, Task<int>>> Verbs = new(StringComparer.Ordinal)
     {
         ["init"] = InitCommand.RunAsync,
+        ["genesis"] = JoinCommand.PrintGenesisAsync,
         ["verify"] = VerifyCommand.RunAsync,
         ["receipt"] = ReceiptCommand.RunAsync,
         ["verify-receipt"] = VerifyReceiptCommand.RunAsync,

@@ -6,12 +6,15 @@ namespace ConsortiumPortal.Cli;
 /// `init --data DIR [--demo] [--raft HOST:PORT] [--http URL]`: genesis of a single node, and with --demo the demo consortium.
 /// `init --data DIR --nodes N [--base-port P] [--http-base-port H] [--hosts h1,h2,..] [--demo]`: a consortium of N nodes in
 /// DIR/node-1 .. DIR/node-N (Raft endpoint host_i:P+i, HTTP URL http://host_i:H+i; defaults P = 7100, H = P + 100).
+/// `init --data DIR --join GENESIS.json --node-id ID --organisation ORG --raft HOST:PORT --http URL`: a node that joins a
+/// running consortium (see <see cref="JoinCommand"/>).
 /// </summary>
 public static class InitCommand
 {
     public static async Task<int> RunAsync(CliArguments args)
     {
         if (args.Optional("nodes") is not null) return await RunConsortiumAsync(args);
+        if (args.Optional("join") is not null) return await JoinCommand.InitJoiningAsync(args);
         var data = new DataDirectory(args.Required("data"));
         if (data.IsInitialized) throw new UsageException($"{data.Root} already holds a ledger");
         using var loggers = CliLogging.Create();

@@ -26,10 +26,11 @@ public static class JobsExtensions
             ? new InMemoryStorage(new InMemoryStorageOptions())
             : new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true });
         builder.Services.AddSingleton(storage);
-        builder.Services.AddHangfire(config => config
+        builder.Services.AddHangfire((services, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogProvider(services.GetRequiredService<ILoggerFactory>())));
         // Jobs:RunServer=false: a node that queues but does not run jobs (an observer node, or maintenance).
         if (builder.Configuration.GetValue(RunServerSetting, true))
             builder.Services.AddHangfireServer((_, options) =>
@@ -68,6 +69,27 @@ public static class JobsExtensions
         app.MapHangfireDashboardWithAuthorizationPolicy(NodeOperatorPolicy.Name, DashboardPath,
             new DashboardOptions { DashboardTitle = "ConsortiumPortal jobs", AppPath = "/operations/jobs", Authorization = [] },
             app.Services.GetRequiredService<JobStorage>());
+}
+
+/// <summary>
+/// Hangfire's log provider is process-wide (static). A host that stopped leaves its disposed logger factory there; the
+/// next host in the same process (tests run many) must not fail on it, so a disposed factory logs nothing instead.
+/// </summary>
+internal sealed class HostLogProvider(ILoggerFactory factory) : Hangfire.Logging.ILogProvider
+{
+    private readonly Hangfire.AspNetCore.AspNetCoreLogProvider _inner = new(factory);
+
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try { return _inner.GetLogger(name); }
+        catch (ObjectDisposedException) { return Silent.Instance; }
+    }
+
+    private sealed class Silent : Hangfire.Logging.ILog
+    {
+        public static readonly Silent Instance = new();
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
+    }
 }
 
 /// <summary>One recurring job, applied to Hangfire when the host starts.</summary>

@@ -31,12 +31,17 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Consortium:DataDirectory", DataDirectory);
         builder.UseSetting("Consortium:Demo", "true");
         builder.UseSetting("Consortium:MasterKey", "");
+        // No background jobs unless a test asks: the API tests compare heights before and after their own transactions.
+        builder.UseSetting(ConsortiumPortal.Jobs.JobsExtensions.RunServerSetting, RunsJobs ? "true" : "false");
         // Production, as deployed; the portal's own static files are in the project's wwwroot.
         builder.UseEnvironment("Production");
         builder.UseWebRoot(ProjectWebRoot());
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(ConfigureTestServices);
     }
+
+    /// <summary>Whether the Hangfire server runs jobs in this portal (off by default in tests).</summary>
+    protected virtual bool RunsJobs => false;
 
     /// <summary>A test's own services on top of the portal's (e.g. a chain-event subscriber).</summary>
     protected virtual void ConfigureTestServices(IServiceCollection services) { }

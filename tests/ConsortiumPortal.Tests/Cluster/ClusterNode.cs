@@ -63,6 +63,8 @@ public sealed class ClusterNode : IAsyncDisposable
             "--Consortium:Demo=true",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+            // Consensus tests compare heads: no background jobs committing meanwhile (the jobs have their own tests).
+            "--Jobs:RunServer=false",
         ]);
         _process?.Dispose();
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -39,6 +39,8 @@ public sealed class MirrorPaymentsSubscriber : IChainEventSubscriber
 
 public sealed class JobsPortalApp : PortalApp
 {
+    protected override bool RunsJobs => true;
+
     protected override void ConfigureTestServices(IServiceCollection services) =>
         services.AddChainEventSubscriber<MirrorPaymentsSubscriber>(MirrorPaymentsSubscriber.SubscriberName);
 }

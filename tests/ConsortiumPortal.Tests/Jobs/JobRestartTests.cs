@@ -27,7 +27,7 @@ public sealed class JobRestartTests(ITestOutputHelper output) : IDisposable
         long firstDay;
 
         // 1. A node that queues but does not run jobs takes a backlog: 40 more days of readings for every demo meter.
-        await using (var quiet = await NodeProcess.StartAsync(ledger.DataDirectory, extraArguments: ["--Jobs:RunServer=false"]))
+        await using (var quiet = await NodeProcess.StartAsync(ledger.DataDirectory))
         {
             var status = await quiet.StatusAsync();
             var genesisDay = MeteringState.DayStartOf(GenesisTime(ledger));
@@ -51,7 +51,7 @@ public sealed class JobRestartTests(ITestOutputHelper output) : IDisposable
         var expected = meters.Length * (ExtraDays + MeteringSeed.Days);
 
         // 2. Jobs run: kill -9 once some days are settled and others are not.
-        await using (var worker = await NodeProcess.StartAsync(ledger.DataDirectory))
+        await using (var worker = await NodeProcess.StartAsync(ledger.DataDirectory, runJobs: true))
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (Statements(ledger) < 20)
@@ -66,7 +66,7 @@ public sealed class JobRestartTests(ITestOutputHelper output) : IDisposable
         Assert.InRange(atKill, 20, expected - 1);
 
         // 3. Restarted, it resumes from its cursor and finishes.
-        await using (var restarted = await NodeProcess.StartAsync(ledger.DataDirectory))
+        await using (var restarted = await NodeProcess.StartAsync(ledger.DataDirectory, runJobs: true))
         {
             var deadline = DateTime.UtcNow.AddSeconds(120);
             while (Statements(ledger) < expected)

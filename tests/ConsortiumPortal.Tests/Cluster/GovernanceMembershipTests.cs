@@ -1,0 +1,109 @@
+using System.Text.Json;
+using ConsortiumPortal.Chain.Encoding;
+using ConsortiumPortal.Chain.Membership;
+using ConsortiumPortal.Contracts.Governance;
+using ConsortiumPortal.Seed;
+using ConsortiumPortal.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ConsortiumPortal.Tests.Cluster;
+
+/// <summary>
+/// Membership through governance: a fourth node is prepared from the consortium's genesis (`genesis`, `init --join`),
+/// added by a proposal that two thirds of the members approve, joins Raft and catches up; a second proposal removes it.
+/// </summary>
+public sealed class GovernanceMembershipTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly TempDirectory _temp = new();
+    private readonly List<ClusterNode> _nodes = [];
+    private DemoLedger _signers = null!;
+    private int _raftBase, _httpBase;
+
+    public async Task InitializeAsync()
+    {
+        (_raftBase, _httpBase) = PortRange.Find(4);
+        var init = await Executable.RunAsync(TimeSpan.FromSeconds(120), "init", "--data", _temp.Path, "--nodes", "3",
+            "--base-port", _raftBase.ToString(), "--http-base-port", _httpBase.ToString(), "--demo");
+        Assert.True(init.ExitCode == 0, init.ToString());
+        _signers = DemoLedger.Open(_temp.Sub("node-1"));
+        for (var i = 1; i <= 3; i++) _nodes.Add(new ClusterNode(_temp.Sub($"node-{i}")));
+        await Task.WhenAll(_nodes.Select(n => n.StartAsync(Timeout)));
+        await ClusterWaits.WaitForClusterAsync(_nodes, 3);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes) await node.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task A_node_added_by_a_passed_proposal_joins_and_catches_up_and_a_second_proposal_removes_it()
+    {
+        // The operator of the new node: the genesis document from a running member, then a joining directory.
+        var genesis = await Executable.RunAsync("genesis", "--data", _nodes[0].DataDirectory);
+        Assert.True(genesis.ExitCode == 0, genesis.ToString());
+        var genesisFile = _temp.Sub("genesis.json");
+        await File.WriteAllTextAsync(genesisFile, genesis.StdOut.Trim());
+        var join = await Executable.RunAsync("init", "--data", _temp.Sub("node-4"), "--join", genesisFile, "--node-id", "node-4",
+            "--organisation", "px-center", "--raft", $"127.0.0.1:{_raftBase + 4}", "--http", $"http://127.0.0.1:{_httpBase + 4}");
+        Assert.True(join.ExitCode == 0, join.ToString());
+        var record = CanonicalJson.Deserialize<ConsortiumNode>(System.Text.Encoding.UTF8.GetBytes(join.StdOut.Trim().Split('\n')[^1]));
+        var joiner = new ClusterNode(_temp.Sub("node-4"));
+        _nodes.Add(joiner);
+        await joiner.StartAsync(Timeout);
+        Assert.Equal(0, (await joiner.StatusAsync()).Height); // standing by at genesis: nobody has added it
+
+        // Two thirds of the fifteen members approve: the node is on the ledger, the leader adds it to Raft, it catches up.
+        await PassAsync(ProposalKind.AddNode, "Add the trading centre's node", new ProposalChange(Node: record));
+        await ClusterWaits.WaitForClusterAsync(_nodes, 4);
+        var answer = await joiner.Http.SubmitAsync(_signers.Transfer("px-center/operator", "grid-east", 1, (await joiner.StatusAsync()).Height, "through the new node"));
+        Assert.True(answer.IsCommitted, answer.ToString());
+        await ClusterWaits.WaitForSameHeadAsync(_nodes);
+
+        // And out again.
+        await PassAsync(ProposalKind.RemoveNode, "Retire node-4", new ProposalChange(NodeId: "node-4"));
+        var founders = _nodes.Take(3).ToList();
+        var deadline = DateTime.UtcNow + Timeout;
+        while ((await ClusterWaits.LeaderAsync(founders)).StatusAsync() is var s && (await s).RaftMembers != 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the leader did not remove node-4 from Raft");
+            await Task.Delay(200);
+        }
+        await joiner.StopAsync();
+        _nodes.Remove(joiner);
+        await joiner.DisposeAsync();
+        var after = await founders[1].Http.SubmitAsync(_signers.Transfer("grid-east/operator", "steel-works", 1, (await founders[1].StatusAsync()).Height, "after the removal"));
+        Assert.True(after.IsCommitted, after.ToString());
+        await ClusterWaits.WaitForSameHeadAsync(founders);
+        await ClusterWaits.AssertStoppedNodesAgreeAsync(founders);
+    }
+
+    /// <summary>An admin proposes through node-1; admins of ten of the fifteen organisations approve, through every node in turn.</summary>
+    private async Task PassAsync(ProposalKind kind, string title, ProposalChange change)
+    {
+        var expires = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeMilliseconds();
+        var proposed = await SubmitAsync(_nodes[0], "grid-east/admin", "propose", new GovernanceContract.ProposeArgs(kind, title, change, expires));
+        var proposalId = proposed.GetProperty("proposalId").GetString()!;
+        var voters = DemoConsortium.Organisations.Take(10).ToArray();
+        for (var i = 0; i < voters.Length; i++)
+        {
+            var result = await SubmitAsync(_nodes[i % 3], $"{voters[i].Id}/admin", "vote", new GovernanceContract.VoteArgs(proposalId, true));
+            output.WriteLine($"{voters[i].Id} votes: {result}");
+        }
+        using var proposal = await _nodes[0].Http.GetAsync($"api/registry/proposals/{proposalId}");
+        var json = await proposal.Content.ReadAsStringAsync();
+        Assert.Contains("\"status\":\"Passed\"", json.Replace(" ", ""));
+    }
+
+    private async Task<JsonElement> SubmitAsync(ClusterNode node, string signer, string method, object args)
+    {
+        var tx = _signers.Signer(signer).Build(GovernanceContract.ContractName, method, args, (await node.StatusAsync()).Height);
+        var answer = await node.Http.SubmitAsync(tx);
+        Assert.True(answer.IsCommitted && answer.Json.GetProperty("status").GetString() == "ok", $"{method} by {signer} via {node.NodeId}: {answer}");
+        using var result = await node.Http.GetAsync($"api/transactions/{tx.IdHex}");
+        using var json = JsonDocument.Parse(await result.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("result").GetProperty("output").Clone();
+    }
+}
