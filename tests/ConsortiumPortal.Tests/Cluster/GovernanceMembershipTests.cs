@@ -15,28 +15,13 @@ namespace ConsortiumPortal.Tests.Cluster;
 public sealed class GovernanceMembershipTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private readonly TempDirectory _temp = new();
-    private readonly List<ClusterNode> _nodes = [];
-    private DemoLedger _signers = null!;
-    private int _raftBase, _httpBase;
+    private DemoCluster _cluster = null!;
+    private List<ClusterNode> _nodes => _cluster.Nodes;
+    private DemoLedger _signers => _cluster.Signers;
 
-    public async Task InitializeAsync()
-    {
-        (_raftBase, _httpBase) = PortRange.Find(4);
-        var init = await Executable.RunAsync(TimeSpan.FromSeconds(120), "init", "--data", _temp.Path, "--nodes", "3",
-            "--base-port", _raftBase.ToString(), "--http-base-port", _httpBase.ToString(), "--demo");
-        Assert.True(init.ExitCode == 0, init.ToString());
-        _signers = DemoLedger.Open(_temp.Sub("node-1"));
-        for (var i = 1; i <= 3; i++) _nodes.Add(new ClusterNode(_temp.Sub($"node-{i}")));
-        await Task.WhenAll(_nodes.Select(n => n.StartAsync(Timeout)));
-        await ClusterWaits.WaitForClusterAsync(_nodes, 3);
-    }
+    public async Task InitializeAsync() => _cluster = await DemoCluster.StartAsync(spareNodes: 1);
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes) await node.DisposeAsync();
-        _temp.Dispose();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task A_node_added_by_a_passed_proposal_joins_and_catches_up_and_a_second_proposal_removes_it()
@@ -44,13 +29,13 @@ public sealed class GovernanceMembershipTests(ITestOutputHelper output) : IAsync
         // The operator of the new node: the genesis document from a running member, then a joining directory.
         var genesis = await Executable.RunAsync("genesis", "--data", _nodes[0].DataDirectory);
         Assert.True(genesis.ExitCode == 0, genesis.ToString());
-        var genesisFile = _temp.Sub("genesis.json");
+        var genesisFile = _cluster.Temp.Sub("genesis.json");
         await File.WriteAllTextAsync(genesisFile, genesis.StdOut.Trim());
-        var join = await Executable.RunAsync("init", "--data", _temp.Sub("node-4"), "--join", genesisFile, "--node-id", "node-4",
-            "--organisation", "px-center", "--raft", $"127.0.0.1:{_raftBase + 4}", "--http", $"http://127.0.0.1:{_httpBase + 4}");
+        var join = await Executable.RunAsync("init", "--data", _cluster.Temp.Sub("node-4"), "--join", genesisFile, "--node-id", "node-4",
+            "--organisation", "px-center", "--raft", $"127.0.0.1:{_cluster.RaftBase + 4}", "--http", $"http://127.0.0.1:{_cluster.HttpBase + 4}");
         Assert.True(join.ExitCode == 0, join.ToString());
         var record = CanonicalJson.Deserialize<ConsortiumNode>(System.Text.Encoding.UTF8.GetBytes(join.StdOut.Trim().Split('\n')[^1]));
-        var joiner = new ClusterNode(_temp.Sub("node-4"));
+        var joiner = new ClusterNode(_cluster.Temp.Sub("node-4"));
         _nodes.Add(joiner);
         await joiner.StartAsync(Timeout);
         Assert.Equal(0, (await joiner.StatusAsync()).Height); // standing by at genesis: nobody has added it

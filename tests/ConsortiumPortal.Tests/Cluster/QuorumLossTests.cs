@@ -21,27 +21,13 @@ public sealed class QuorumLossTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly TimeSpan RefusalBound = TimeSpan.FromSeconds(12);
     private static readonly string[] Payers = ["steel-works", "data-park", "retail-one", "gen-wind", "px-center", "grid-east"];
 
-    private readonly TempDirectory _temp = new();
-    private readonly List<ClusterNode> _nodes = [];
-    private DemoLedger _signers = null!;
+    private DemoCluster _cluster = null!;
+    private List<ClusterNode> _nodes => _cluster.Nodes;
+    private DemoLedger _signers => _cluster.Signers;
 
-    public async Task InitializeAsync()
-    {
-        var (raftBase, httpBase) = PortRange.Find(3);
-        var init = await Executable.RunAsync(TimeSpan.FromSeconds(120), "init", "--data", _temp.Path, "--nodes", "3",
-            "--base-port", raftBase.ToString(), "--http-base-port", httpBase.ToString(), "--demo");
-        Assert.True(init.ExitCode == 0, init.ToString());
-        _signers = DemoLedger.Open(_temp.Sub("node-1"));
-        for (var i = 1; i <= 3; i++) _nodes.Add(new ClusterNode(_temp.Sub($"node-{i}")));
-        await Task.WhenAll(_nodes.Select(n => n.StartAsync(Timeout)));
-        await ClusterWaits.WaitForClusterAsync(_nodes, 3);
-    }
+    public async Task InitializeAsync() => _cluster = await DemoCluster.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes) await node.DisposeAsync();
-        _temp.Dispose();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public Task Leader_and_a_follower_killed_the_surviving_follower_refuses_writes_with_503_and_a_restart_restores_them() =>

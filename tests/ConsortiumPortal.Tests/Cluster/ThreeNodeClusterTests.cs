@@ -15,29 +15,13 @@ public sealed class ThreeNodeClusterTests(ITestOutputHelper output) : IAsyncLife
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private static readonly string[] Payers = ["steel-works", "data-park", "retail-one", "gen-wind", "px-center", "grid-east"];
 
-    private readonly TempDirectory _temp = new();
-    private readonly List<ClusterNode> _nodes = [];
-    private DemoLedger _signers = null!;
+    private DemoCluster _cluster = null!;
+    private List<ClusterNode> _nodes => _cluster.Nodes;
+    private DemoLedger _signers => _cluster.Signers;
 
-    public async Task InitializeAsync()
-    {
-        var (raftBase, httpBase) = PortRange.Find(3);
-        var init = await Executable.RunAsync(TimeSpan.FromSeconds(120), "init", "--data", _temp.Path, "--nodes", "3",
-            "--base-port", raftBase.ToString(), "--http-base-port", httpBase.ToString(), "--demo");
-        Assert.True(init.ExitCode == 0, init.ToString());
-        output.WriteLine(init.StdOut);
-        // The demo keeps every organisation's and person's key in node-1's keystore.
-        _signers = DemoLedger.Open(_temp.Sub("node-1"));
-        for (var i = 1; i <= 3; i++) _nodes.Add(new ClusterNode(_temp.Sub($"node-{i}")));
-        await Task.WhenAll(_nodes.Select(n => n.StartAsync(Timeout)));
-        await ClusterWaits.WaitForClusterAsync(_nodes, 3);
-    }
+    public async Task InitializeAsync() => _cluster = await DemoCluster.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes) await node.DisposeAsync();
-        _temp.Dispose();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task Three_nodes_elect_a_leader_accept_transactions_on_every_node_and_end_with_the_same_chain()
