@@ -42,6 +42,43 @@ public sealed class PeerAuthenticationTests(ITestOutputHelper output) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_peer_accepted_once_is_refused_at_its_next_handshake_after_it_leaves_the_node_list()
+    {
+        // Validation remembers attestations it verified (a handshake per reconnect must stay cheap): the memory must not
+        // outlive the peer's place in the ledger's node list.
+        using var server = Authentication("node-1", _members["node-1"]);
+        using var client = Authentication("node-2", _members["node-2"]);
+        var serverOptions = server.CreateSslOptions().ServerOptions;
+        var clientOptions = client.CreateSslOptions().ClientOptions;
+
+        Assert.True(await HandshakeAsync(serverOptions, clientOptions));
+        Assert.True(await HandshakeAsync(serverOptions, clientOptions));
+        _members.Remove("node-2");
+        Assert.False(await HandshakeAsync(serverOptions, clientOptions));
+        Assert.Contains(_refusals, r => r.Contains("\"node-2\" is not a node of this consortium"));
+    }
+
+    private static async Task<bool> HandshakeAsync(System.Net.Security.SslServerAuthenticationOptions serverOptions,
+        System.Net.Security.SslClientAuthenticationOptions clientOptions)
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var connecting = new System.Net.Sockets.TcpClient();
+        var accepting = listener.AcceptTcpClientAsync();
+        await connecting.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+        using var accepted = await accepting;
+        await using var serverSsl = new System.Net.Security.SslStream(accepted.GetStream());
+        await using var clientSsl = new System.Net.Security.SslStream(connecting.GetStream());
+        using var cts = new CancellationTokenSource(Timeout);
+        var serverSide = serverSsl.AuthenticateAsServerAsync(serverOptions, cts.Token);
+        var clientSide = clientSsl.AuthenticateAsClientAsync(clientOptions, cts.Token);
+        try { await serverSide; }
+        catch (System.Security.Authentication.AuthenticationException) { return false; }
+        finally { try { await clientSide; } catch (Exception) { } } // TLS 1.3: the client may finish before the server refuses
+        return true;
+    }
+
+    [Fact]
     public void Certificates_of_strangers_other_chains_forged_keys_and_borrowed_attestations_are_refused()
     {
         using var verifier = Authentication("node-1", _members["node-1"]);

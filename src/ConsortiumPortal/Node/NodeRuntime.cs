@@ -47,8 +47,8 @@ public sealed class NodeRuntime : IAsyncDisposable
         var nodeKey = keys.Get(Keystore.NodeKeyId(identity.NodeId));
         var peerLog = loggers.CreateLogger("ConsortiumPortal.Node.PeerAuthentication");
         // Raft peers are accepted only if they prove a node key of this consortium as the ledger knows it now.
-        var peers = new PeerAuthentication(identity.NodeId, nodeKey, ledger.ChainId, ledger.GenesisHash,
-            id => MembershipContract.Read<ConsortiumNode>(ledger.Store.Committed, MembershipContract.Keys.Node(id))?.PublicKey,
+        var nodeKeys = new NodeKeysByHeight(ledger);
+        var peers = new PeerAuthentication(identity.NodeId, nodeKey, ledger.ChainId, ledger.GenesisHash, nodeKeys.PublicKey,
             reason => peerLog.LogWarning("Refused a Raft peer: {Reason}", reason));
         var raft = new RaftOptions
         {
@@ -119,6 +119,29 @@ public sealed class NodeRuntime : IAsyncDisposable
     }
 
     private sealed record ConsortiumAt(long Height, bool Answer);
+
+    /// <summary>
+    /// The node keys the ledger lists, for the Raft TLS handshake: read again only when the height moves. A handshake
+    /// runs inside a Raft request's time budget (RequestTimeout), so it must not query SQLite each time.
+    /// </summary>
+    private sealed class NodeKeysByHeight(Ledger ledger)
+    {
+        private sealed record Snapshot(long Height, IReadOnlyDictionary<string, string> Keys);
+        private volatile Snapshot? _current;
+
+        public string? PublicKey(string nodeId)
+        {
+            var height = ledger.Height;
+            var current = _current;
+            if (current is null || current.Height != height)
+            {
+                // Read the height first: a block committed meanwhile only makes the next call read again.
+                current = new(height, ReadConsortiumNodes(ledger).ToDictionary(n => n.Id, n => n.PublicKey, StringComparer.Ordinal));
+                _current = current;
+            }
+            return current.Keys.GetValueOrDefault(nodeId);
+        }
+    }
     private ConsortiumAt? _consortium;
 
     /// <summary>The consortium's nodes as the ledger lists them now (genesis, then governance changes).</summary>
