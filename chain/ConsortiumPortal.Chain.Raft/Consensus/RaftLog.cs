@@ -233,6 +233,12 @@ public sealed partial class RaftLog : IAsyncDisposable
     /// <summary>Leader only: removes a node from the membership.</summary>
     public Task<bool> RemoveMemberAsync(IPEndPoint member, CancellationToken token) => Cluster.RemoveMemberAsync(member, token);
 
+    /// <summary>
+    /// Leader: a replication round now instead of at the next heartbeat. Followers learn a new commit index only from the
+    /// leader's next AppendEntries, which on a quiet chain is the heartbeat half an election timeout later (~500 ms).
+    /// </summary>
+    public Task ForceReplicationAsync(CancellationToken token) => Cluster.ForceReplicationAsync(token).AsTask();
+
     /// <summary>Current membership as seen by this node (diagnostics).</summary>
     public IReadOnlyList<EndPoint> Members => cluster?.Members.Select(static m => m.EndPoint).ToArray() ?? [];
 

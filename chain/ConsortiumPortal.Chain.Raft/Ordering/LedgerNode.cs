@@ -242,6 +242,11 @@ public sealed class LedgerNode : IAsyncDisposable
                     try { committed = _raft.ReplicateAsync(block.Serialize(), token).GetAwaiter().GetResult(); }
                     finally { Volatile.Write(ref _replicatingSince, 0L); }
                     Statistics.RecordReplication(System.Diagnostics.Stopwatch.GetTimestamp() - started);
+                    // Tell the followers at once that the block committed: a submitter that called a follower waits for
+                    // that follower to apply it. Under load the next block's append carries it anyway; a round already
+                    // in flight absorbs this one, so it costs one message per member only when the chain is quiet.
+                    if (committed && _toReplicate.Count == 0)
+                        _ = _raft.ForceReplicationAsync(token).ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
                     if (!committed)
                     {
                         _log.LogWarning("Block {Height} was not committed (leadership lost); its transactions wait for the next leader", block.Height);
