@@ -141,8 +141,9 @@ public static class ClusterBenchCommand
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            var raft = Random.Shared.Next(20_000, 40_000);
-            var http = raft + 10_000;
+            // Below Linux's ephemeral range (32768+), where an outgoing connection could take a port before a node binds it.
+            var raft = Random.Shared.Next(20_000, 25_000);
+            var http = raft + 6_000;
             if (Enumerable.Range(0, count).All(i => IsFree(raft + i) && IsFree(http + i))) return (raft, http);
         }
         throw new InvalidOperationException("no free port range");

@@ -25,12 +25,30 @@ public sealed class TempDirectory : IDisposable
 
 public static class Ports
 {
-    /// <summary>A free loopback port: bind port 0, read what the kernel chose, release it.</summary>
+    /// <summary>Below Linux's ephemeral range (32768-60999): a port there can be taken by any outgoing connection between
+    /// the check and the child's bind (seen: a node exited with "address already in use").</summary>
+    public const int Low = 10_000, High = 32_000;
+
+    /// <summary>A loopback port that is free now, chosen at random below the ephemeral range.</summary>
     public static int Free()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            var port = Random.Shared.Next(Low, High);
+            if (IsFree(port)) return port;
+        }
+        throw new InvalidOperationException("no free port below the ephemeral range");
+    }
+
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException) { return false; }
     }
 }
 
