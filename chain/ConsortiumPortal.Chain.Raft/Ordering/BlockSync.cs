@@ -46,6 +46,8 @@ public sealed class BlockSync : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly object _backgroundLock = new();
     private Task _background = Task.CompletedTask;
+    private bool _backgroundRunning;
+    private bool _diverged;
     private long _target = -1;
     private long _fetched;
 
@@ -78,16 +80,37 @@ public sealed class BlockSync : IDisposable
     public void RequestCatchUp(long height)
     {
         RaiseTarget(height);
-        if (_ledger.Height >= height) return;
         lock (_backgroundLock)
         {
-            if (!_background.IsCompleted) return; // the running sync re-reads the target before it stops
-            _background = Task.Run(async () =>
+            if (_ledger.Height >= Target || _backgroundRunning) return;
+            _backgroundRunning = true;
+            _background = Task.Run(CatchUpInBackgroundAsync);
+        }
+    }
+
+    // Runs until the ledger reaches the target, re-reading it: Raft keeps raising it while blocks commit. Deciding to
+    // stop and clearing the flag happen under the lock, so a target raised at that moment is never left unserved.
+    private async Task CatchUpInBackgroundAsync()
+    {
+        while (true)
+        {
+            try { await SyncToAsync(Target, _stop.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
+            catch (StateDivergenceException) { } // Diverged has halted the node: nothing more to fetch
+            catch (Exception e)
             {
-                try { await SyncToAsync(height, _stop.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
-                catch (Exception e) { _log.LogError(e, "Catch-up to height {Height} stopped", height); }
-            });
+                _log.LogError(e, "Catch-up to height {Height} failed; retrying", Target);
+                try { await Task.Delay(_options.MaxBackoff, _stop.Token).ConfigureAwait(false); } catch (OperationCanceledException) { }
+                if (!_stop.IsCancellationRequested) continue;
+            }
+            lock (_backgroundLock)
+            {
+                if (_stop.IsCancellationRequested || _ledger.Height >= Target || _diverged)
+                {
+                    _backgroundRunning = false;
+                    return;
+                }
+            }
         }
     }
 
@@ -166,6 +189,7 @@ public sealed class BlockSync : IDisposable
                 }
                 catch (StateDivergenceException e)
                 {
+                    _diverged = true;
                     Diverged?.Invoke(e.Message);
                     throw;
                 }

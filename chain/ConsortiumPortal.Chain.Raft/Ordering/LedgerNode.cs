@@ -399,52 +399,27 @@ public sealed class LedgerNode : IAsyncDisposable
         _ledger.BlockCommitted -= OnBlockCommitted;
     }
 
-    /// <summary>Raft's view of the ledger: committed entries are blocks; the applied height is the ledger's.</summary>
+    /// <summary>Raft's view of the ledger: committed entries are blocks; see <see cref="CommittedBlockApplier"/>.</summary>
     private sealed class LedgerStateMachine(LedgerNode node) : IReplicatedStateMachine
     {
-        public long AppliedHeight => node._ledger.Height;
+        private readonly CommittedBlockApplier _applier = new(node._ledger, () => node._blockSync, node._log);
 
-        public async ValueTask ApplyAsync(ReadOnlyMemory<byte> payload, CancellationToken token)
+        public long AppliedHeight => _applier.AppliedHeight;
+
+        public ValueTask ApplyAsync(ReadOnlyMemory<byte> payload, CancellationToken token)
         {
-            if (node.HaltReason is not null) return;
-            try
-            {
-                // A block above Height + 1: the blocks between came in a snapshot (only its height) or were never seen
-                // here. Fetch them outside Raft first; Raft must not move on before this block is in the ledger.
-                if (node._blockSync is { } sync && HeightOf(payload.Span) is var height && height > node._ledger.Height + 1)
-                {
-                    var copy = payload.ToArray(); // the payload may point into WAL pages: keep our own copy across the wait
-                    node._log.LogInformation("Block {Height} arrived at height {Ledger}: fetching the blocks between from peers", height, node._ledger.Height);
-                    await sync.SyncToAsync(height - 1, token).ConfigureAwait(false);
-                    node._ledger.Apply(copy);
-                    return;
-                }
-                node._ledger.Apply(payload.Span);
-            }
+            if (node.HaltReason is not null) return ValueTask.CompletedTask;
+            try { _applier.Apply(payload.Span); }
             catch (Exception e) when (e is StateDivergenceException or InvalidBlockException or FormatException)
             {
                 node.Halt(e.Message);
             }
-        }
-
-        private static long HeightOf(ReadOnlySpan<byte> payload)
-        {
-            try { return BlockHeader.FromCanonical(Block.ReadHeaderBytes(payload)).Height; }
-            catch (Exception) { return -1; } // unreadable: Ledger.Apply reports it
+            return ValueTask.CompletedTask;
         }
 
         public ValueTask OnSnapshotRestoredAsync(long snapshotHeight, CancellationToken token)
         {
-            if (snapshotHeight <= node._ledger.Height) return ValueTask.CompletedTask;
-            if (node._blockSync is { } sync)
-            {
-                // Do not wait here: a snapshot install is one Raft request bounded by RequestTimeout. Entries after the
-                // snapshot wait in ApplyAsync until the blocks below them are in.
-                node._log.LogInformation("Raft snapshot at ledger height {Snapshot}, ledger at {Height}: catching up from peers", snapshotHeight, node._ledger.Height);
-                sync.RequestCatchUp(snapshotHeight);
-            }
-            else
-                node._log.LogWarning("Raft snapshot at ledger height {Snapshot} is above the ledger's {Height} and no block sync is configured", snapshotHeight, node._ledger.Height);
+            _applier.OnSnapshot(snapshotHeight);
             return ValueTask.CompletedTask;
         }
     }
