@@ -30,6 +30,10 @@ public sealed partial class Ledger : IDisposable
     // Executions of blocks this node proposed, by block hash: applying its own block does not execute it twice.
     private readonly ConcurrentDictionary<string, (Block Block, BlockExecution Execution)> _proposed = new();
     private readonly Lock _applyLock = new();
+
+    // Signatures this node verified when it admitted the transaction: the block that later carries it (from the leader,
+    // deserialized afresh) need not verify it again, so every node verifies each signature once.
+    private readonly VerifiedSignatures _verified = new();
     private readonly Lock _proposeLock = new();
     // The latest block this node proposed; proposals build on it until it is applied (one block of pipelining).
     private (Block Block, BlockExecution Execution)? _speculative;
@@ -97,6 +101,7 @@ public sealed partial class Ledger : IDisposable
         if (!tx.VerifySignature(SignerKeys.Get(certificate!.Id, certificate.PublicKey)))
             return new("bad-signature", "the signature does not verify against the signer's certificate");
         tx.SignatureVerified = true;
+        _verified.Add(tx);
         return null;
     }
 
@@ -180,6 +185,7 @@ public sealed partial class Ledger : IDisposable
             {
                 throw new InvalidBlockException(header.Height, $"unreadable: {e.Message}");
             }
+            _verified.Mark(block.Transactions);
             var execution = Validate(block, Store, Store.HeadHash, Store.HeadStateRoot, Store.GetBlockHeader(Height)?.Header, ContainsCommitted);
             Commit(block, execution);
             return true;
@@ -213,6 +219,7 @@ public sealed partial class Ledger : IDisposable
     private void Commit(Block block, BlockExecution execution)
     {
         Store.Append(block, execution);
+        _verified.Forget(block.Transactions);
         BlockCommitted?.Invoke(block, execution);
     }
 

@@ -4,16 +4,19 @@ namespace ConsortiumPortal.Chain.Raft.Consensus;
 
 /// <summary>
 /// DotNext logs a stack trace per heartbeat round while a member is down (STACK.md): raise its Raft categories to Error.
-/// Only Microsoft.Extensions.Logging.Abstractions is referenced, so this is a tiny wrapper instead of AddFilter().
+/// To diagnose replication, the environment variable CONSORTIUM_RAFT_LOG (e.g. Debug) lowers that level again. Only Microsoft.Extensions.Logging.Abstractions is referenced, so this is a tiny wrapper instead of AddFilter().
 /// </summary>
 internal sealed class RaftLoggerFilter(ILoggerFactory inner) : ILoggerFactory
 {
     private const string NoisyPrefix = "DotNext.Net.Cluster.Consensus.Raft";
 
+    private static readonly LogLevel RaftLevel =
+        Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("CONSORTIUM_RAFT_LOG"), ignoreCase: true, out var level) ? level : LogLevel.Error;
+
     public ILogger CreateLogger(string categoryName)
     {
         var logger = inner.CreateLogger(categoryName);
-        return categoryName.StartsWith(NoisyPrefix, StringComparison.Ordinal) ? new MinLevelLogger(logger, LogLevel.Error) : logger;
+        return categoryName.StartsWith(NoisyPrefix, StringComparison.Ordinal) ? new MinLevelLogger(logger, RaftLevel) : logger;
     }
 
     public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);

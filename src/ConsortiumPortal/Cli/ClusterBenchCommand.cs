@@ -63,12 +63,20 @@ public static class ClusterBenchCommand
             await SubmitAllAsync(nodes, wire[..warmup], clients, null);
             var latencies = new double[total];
             var startHeight = (await nodes[0].StatusAsync())!.Height;
+            var cpuBefore = nodes.Select(n => n.CpuTime).ToArray();
+            var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var failed = await SubmitAllAsync(nodes, wire[warmup..(warmup + total)], clients, latencies);
             clock.Stop();
+            var nodeCpu = nodes.Select((n, i) => (n.CpuTime - cpuBefore[i]).TotalMilliseconds / total).ToArray();
+            var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalMilliseconds / total;
             var blocks = (await nodes[0].StatusAsync())!.Height - startHeight;
             Console.WriteLine($"throughput: {total} txs, {clients} clients over {count} nodes: {total / clock.Elapsed.TotalSeconds:N0} committed tx/s in {clock.Elapsed.TotalSeconds:N2} s, " +
                               $"~{blocks} blocks, {failed} failed");
+            // CPU time per committed transaction does not depend on what else runs on the machine, unlike tx/s: it shows
+            // where the cost is and bounds the throughput (cores / CPU per tx).
+            Console.WriteLine($"CPU per committed tx: nodes {nodeCpu.Sum():N3} ms ({string.Join(", ", nodes.Select((n, i) => $"{n.NodeId} {nodeCpu[i]:N3}"))}), " +
+                              $"client {clientCpu:N3} ms; bound on {Environment.ProcessorCount} cores: {Environment.ProcessorCount * 1000 / (nodeCpu.Sum() + clientCpu):N0} tx/s");
             Console.WriteLine($"commit latency under load: p50 {Percentile(latencies, 50):N1} ms, p90 {Percentile(latencies, 90):N1} ms, p99 {Percentile(latencies, 99):N1} ms");
 
             var singles = new double[single];
@@ -235,6 +243,16 @@ public static class ClusterBenchCommand
                 return json.RootElement.GetProperty("state").GetString() == "committed" && json.RootElement.GetProperty("status").GetString() == "ok";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return false; }
+        }
+
+        /// <summary>CPU time the node process has used so far (user + system).</summary>
+        public TimeSpan CpuTime
+        {
+            get
+            {
+                _process!.Refresh();
+                return _process.TotalProcessorTime;
+            }
         }
 
         public void Kill() => _process?.Kill(entireProcessTree: true);
