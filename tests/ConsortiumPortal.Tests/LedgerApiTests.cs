@@ -98,6 +98,49 @@ public sealed class LedgerApiTests(RunningNodeFixture fixture, ITestOutputHelper
         Assert.Equal(payerBefore - amount, Ledger.Balance("gen-hydro"));
     }
 
+    [Fact]
+    public async Task A_batch_commits_each_valid_transaction_once_and_refuses_each_bad_one_with_its_reason()
+    {
+        var start = await fixture.Node.StatusAsync();
+        var first = Ledger.Transfer("steel-works/operator", "gen-wind", 101, start.Height, "batch 1");
+        var second = Ledger.Transfer("steel-works/operator", "gen-solar", 202, start.Height, "batch 2");
+        var otherOrganisation = Ledger.Transfer("gen-hydro/operator", "gen-wind", 303, start.Height, "not the caller's");
+        var payerBefore = Ledger.Balance("steel-works");
+        var hydroBefore = Ledger.Balance("gen-hydro");
+        var body = $"[{first.ToJson()},{second.ToJson()},{{\"body\":1}},{otherOrganisation.ToJson()},{first.ToJson()}]";
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/transactions/batch?wait=true") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(DemoApiKeyFile.HeaderName, DemoApiKeyFile.Read(Ledger.DataDirectory).For("steel-works"));
+        using var response = await Http.SendAsync(request);
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, raw);
+        var results = JsonDocument.Parse(raw).RootElement.GetProperty("results").EnumerateArray().ToArray();
+
+        Assert.Equal(5, results.Length);
+        Assert.Equal(("committed", first.IdHex), (results[0].GetProperty("state").GetString(), results[0].GetProperty("txId").GetString()));
+        Assert.Equal(("committed", second.IdHex), (results[1].GetProperty("state").GetString(), results[1].GetProperty("txId").GetString()));
+        Assert.Equal(("refused", "malformed"), (results[2].GetProperty("state").GetString(), results[2].GetProperty("code").GetString()));
+        Assert.Equal(("refused", "wrong-organisation"), (results[3].GetProperty("state").GetString(), results[3].GetProperty("code").GetString()));
+        // The same transaction twice in a batch is one transaction: both entries report the one commit.
+        Assert.Equal(results[0].GetProperty("height").GetInt64(), results[4].GetProperty("height").GetInt64());
+        Assert.Equal(1, Ledger.TransactionRows(first.IdHex));
+        Assert.Equal(payerBefore - 101 - 202, Ledger.Balance("steel-works"));
+        Assert.Equal(hydroBefore, Ledger.Balance("gen-hydro"));
+    }
+
+    [Theory]
+    [InlineData("[]", "batch-size")]
+    [InlineData("{\"body\":{}}", "malformed")]
+    [InlineData("[1,", "malformed")]
+    public async Task A_batch_that_is_not_a_list_of_1_to_1000_transactions_is_refused_with_a_problem(string body, string title)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/transactions/batch") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(DemoApiKeyFile.HeaderName, DemoApiKeyFile.Read(Ledger.DataDirectory).For("steel-works"));
+        using var response = await Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(title, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("title").GetString());
+    }
+
     /// <summary>A request the node must refuse, what status and problem title it must refuse it with, and the tx id if it has one.</summary>
     public sealed record BadRequest(byte[] Body, string? TxId = null, bool Chunked = false);
 
