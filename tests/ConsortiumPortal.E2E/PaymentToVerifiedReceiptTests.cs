@@ -13,77 +13,30 @@ namespace ConsortiumPortal.E2E;
 /// circuit, pay another member from the UI, watch a second tab's dashboard reach the payment's block without a reload,
 /// open the block, download the receipt, and see the Verify page accept it and reject a tampered copy.
 /// </summary>
-public sealed partial class PaymentToVerifiedReceiptTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class PaymentToVerifiedReceiptTests(ITestOutputHelper output) : PortalBrowserTest(output)
 {
     private const string UserName = "steel-works/operator";   // a Consumer: may pay other members
-    private const string Password = "Power@2026";
     private const string Payee = "retail-one";
     private const string Amount = "12.34";                     // yuan
     private const long AmountFen = 1234;
-
-    // Generous: a 2-core machine that may be building other projects at the same time.
-    private static readonly TimeSpan PortalStartTimeout = TimeSpan.FromMinutes(4);
-    private const float NavigationTimeout = 90_000;
-    private const float ActionTimeout = 45_000;
     private static readonly TimeSpan LiveUpdateTimeout = TimeSpan.FromSeconds(45);
-
-    private readonly TempDirectory _temp = new();
-    private readonly List<string> _browserLog = [];
-    private readonly string _artifacts = Path.Combine(AppContext.BaseDirectory, "e2e-artifacts", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
-    private PortalProcess? _portal;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-    private IBrowserContext? _context;
-
-    private PortalProcess Portal => _portal!;
-    private IBrowserContext Context => _context!;
-
-    public async Task InitializeAsync()
-    {
-        (_playwright, _browser) = await Chromium.LaunchAsync();
-        _portal = await PortalProcess.StartAsync(_temp.Sub("data"), PortalStartTimeout);
-        _context = await _browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Portal.BaseAddress.ToString(),
-            AcceptDownloads = true,
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-            Locale = "en-US",
-        });
-        Context.SetDefaultTimeout(ActionTimeout);
-        Context.SetDefaultNavigationTimeout(NavigationTimeout);
-        Context.Page += (_, page) => Watch(page);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_context is not null) await _context.CloseAsync();
-        if (_browser is not null) await _browser.CloseAsync();
-        _playwright?.Dispose();
-        if (_portal is not null) await _portal.DisposeAsync();
-        _temp.Dispose();
-    }
 
     [Fact]
     public async Task A_payment_made_in_the_browser_updates_the_live_dashboard_and_its_receipt_verifies_until_tampered()
     {
-        var page1 = await Context.NewPageAsync();
+        var page1 = await NewPageAsync(height: 900);
 
         // 1. Sign in (static SSR form), land on the dashboard, wait for the interactive circuit.
         long initialHeight = await Step("sign in as steel-works/operator and wait for the circuit on the dashboard", async () =>
         {
-            await OpenAsync(page1, "account/login", interactive: false);
-            await page1.Locator("#username").FillAsync(UserName);
-            await page1.Locator("#password").FillAsync(Password);
-            await page1.Locator("[data-testid=login-submit]").ClickAsync();
-            await page1.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = NavigationTimeout });
-            await WaitForCircuitAsync(page1);
+            await SignInAsync(page1, UserName);
             Check(await page1.Locator("[data-testid=signed-in-user]").CountAsync() == 1, "the app bar does not show the signed-in user");
             return await ChainHeightAsync(page1, "page1's dashboard");
         });
-        output.WriteLine($"chain height after sign-in: {initialHeight}");
+        Output.WriteLine($"chain height after sign-in: {initialHeight}");
 
         // 2. The dashboard in a second tab of the same browser context (same sign-in cookie), never reloaded.
-        var page2 = await Context.NewPageAsync();
+        var page2 = await NewTabAsync(page1);
         var page2Navigations = 0;
         await Step("open the dashboard in a second tab", async () =>
         {
@@ -114,7 +67,7 @@ public sealed partial class PaymentToVerifiedReceiptTests(ITestOutputHelper outp
                 await memo.FillAsync("e2e: browser payment");
                 await memo.PressAsync("Tab");
             }
-            else output.WriteLine("no [data-testid=payment-memo] on /payments: the memo stays empty");
+            else Output.WriteLine("no [data-testid=payment-memo] on /payments: the memo stays empty");
         });
 
         var (txId, txHeight) = await Step("submit the payment and read its tx id and block from the on-chain result", async () =>
@@ -140,7 +93,7 @@ public sealed partial class PaymentToVerifiedReceiptTests(ITestOutputHelper outp
             Check(height > initialHeight, $"the payment's block {height} is not above the height {initialHeight} the dashboard showed before it");
             return (tx.Groups[1].Value.ToLowerInvariant(), height);
         });
-        output.WriteLine($"payment {txId} committed in block {txHeight}");
+        Output.WriteLine($"payment {txId} committed in block {txHeight}");
 
         // 4. The dashboard in the other tab caught up over the circuit, without a reload.
         await Step($"page2's dashboard shows chain height >= {txHeight} without a reload", async () =>
@@ -163,7 +116,7 @@ public sealed partial class PaymentToVerifiedReceiptTests(ITestOutputHelper outp
             await page2.BringToFrontAsync();
             await page2.WaitForLoadStateAsync(LoadState.NetworkIdle);
             await page2.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = false });
-            output.WriteLine($"dashboard screenshot: {path}");
+            Output.WriteLine($"dashboard screenshot: {path}");
         });
 
         // 5. Open the payment's block from the result.
@@ -179,7 +132,7 @@ public sealed partial class PaymentToVerifiedReceiptTests(ITestOutputHelper outp
         });
 
         // 6. Download the receipt from the transaction page.
-        var receiptPath = _temp.Sub("receipt.json");
+        var receiptPath = Temp.Sub("receipt.json");
         await Step("open the transaction and download its receipt", async () =>
         {
             await OpenAsync(page1, $"explorer/transactions/{txId}");
@@ -187,7 +140,7 @@ public sealed partial class PaymentToVerifiedReceiptTests(ITestOutputHelper outp
                 () => page1.Locator("[data-testid=download-receipt]").First.ClickAsync(),
                 new PageRunAndWaitForDownloadOptions { Timeout = ActionTimeout });
             await download.SaveAsAsync(receiptPath);
-            output.WriteLine($"receipt '{download.SuggestedFilename}' saved to {receiptPath}");
+            Output.WriteLine($"receipt '{download.SuggestedFilename}' saved to {receiptPath}");
             var receipt = ParseReceipt(receiptPath);
             Check((string?)receipt["format"] == "consortium-receipt/1", $"the download is not a consortium-receipt/1: format '{receipt["format"]}'");
             Check(string.Equals((string?)receipt["txId"], txId, StringComparison.OrdinalIgnoreCase), $"the receipt is of tx {receipt["txId"]}, not {txId}");
@@ -205,7 +158,7 @@ public sealed partial class PaymentToVerifiedReceiptTests(ITestOutputHelper outp
         });
 
         // 8. ...and rejects a copy whose amount was changed.
-        var tamperedPath = _temp.Sub("receipt-tampered.json");
+        var tamperedPath = Temp.Sub("receipt-tampered.json");
         await Step("upload a tampered copy (tx.args.amount changed) and see it fail", async () =>
         {
             var receipt = ParseReceipt(receiptPath);
@@ -238,19 +191,6 @@ public sealed partial class PaymentToVerifiedReceiptTests(ITestOutputHelper outp
         }
     }
 
-    /// <summary>Loads a page (a full navigation), fails at once on an error status, then waits for the circuit.</summary>
-    private static async Task OpenAsync(IPage page, string path, bool interactive = true)
-    {
-        var response = await page.GotoAsync(path);
-        Check(response is not null, $"GET /{path}: no response");
-        Check(response!.Ok, $"GET /{path} answered {response.Status} {response.StatusText} (is the page built yet?)");
-        if (interactive) await WaitForCircuitAsync(page);
-    }
-
-    /// <summary>The interactive circuit is up: MainLayout renders [data-testid=circuit-ready] only when RendererInfo.IsInteractive.</summary>
-    private static Task WaitForCircuitAsync(IPage page) =>
-        page.Locator("[data-testid=circuit-ready]").First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = NavigationTimeout });
-
     /// <summary>The dashboard's chain height once it shows a number (it shows "…" while loading).</summary>
     private static async Task<long> ChainHeightAsync(IPage page, string where)
     {
@@ -265,118 +205,4 @@ public sealed partial class PaymentToVerifiedReceiptTests(ITestOutputHelper outp
             await Task.Delay(250);
         }
     }
-
-    private static async Task<bool> IsVisibleSoonAsync(ILocator locator, float timeout)
-    {
-        try { await locator.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = timeout }); return true; }
-        catch (TimeoutException) { return false; }
-    }
-
-    private static async Task<string> SafeTextAsync(ILocator locator)
-    {
-        try { return (await locator.First.InnerTextAsync(new() { Timeout = 5_000 })).Trim(); }
-        catch (PlaywrightException e) { return $"(unreadable: {e.Message})"; }
-        catch (TimeoutException) { return "(not found)"; }
-    }
-
-    private static void Check(bool condition, string message)
-    {
-        if (!condition) throw new XunitException(message);
-    }
-
-    /// <summary>E2E_SCREENSHOT_DIR, relative paths taken from the repository root (e.g. docs/images).</summary>
-    private static string? ScreenshotDirectory()
-    {
-        var value = Environment.GetEnvironmentVariable("E2E_SCREENSHOT_DIR");
-        if (string.IsNullOrWhiteSpace(value)) return null;
-        if (Path.IsPathRooted(value)) return value;
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ConsortiumPortal.sln"))) directory = directory.Parent;
-        return Path.GetFullPath(Path.Combine(directory?.FullName ?? Environment.CurrentDirectory, value));
-    }
-
-    private void Watch(IPage page)
-    {
-        page.Console += (_, message) =>
-        {
-            if (message.Type is "error" or "warning") Record($"console.{message.Type}: {message.Text}");
-        };
-        page.PageError += (_, error) => Record($"page error: {error}");
-        page.RequestFailed += (_, request) => Record($"request failed: {request.Method} {request.Url} {request.Failure}");
-        page.Response += (_, response) =>
-        {
-            if (response.Status >= 400) Record($"HTTP {response.Status}: {response.Request.Method} {response.Url}");
-        };
-    }
-
-    private void Record(string line)
-    {
-        lock (_browserLog) _browserLog.Add(line);
-    }
-
-    /// <summary>Runs one named step; on failure saves every tab's screenshot and HTML and names the step, the files, the browser console and the portal's log.</summary>
-    private async Task<T> Step<T>(string name, Func<Task<T>> action)
-    {
-        output.WriteLine($"step: {name}");
-        try
-        {
-            return await action();
-        }
-        catch (Exception e) when (e is not StepFailedException)
-        {
-            var saved = await SaveArtifactsAsync(name);
-            string browserLog;
-            lock (_browserLog) browserLog = string.Join('\n', _browserLog.TakeLast(40));
-            var message = new StringBuilder()
-                .AppendLine($"E2E step failed: \"{name}\"")
-                .AppendLine($"{e.GetType().Name}: {e.Message}")
-                .AppendLine("saved for debugging:")
-                .AppendLine(saved)
-                .AppendLine("--- browser console (last 40) ---").AppendLine(browserLog)
-                .AppendLine("--- portal log (tail) ---").AppendLine(Portal.LogTail())
-                .ToString();
-            output.WriteLine(message);
-            Console.Error.WriteLine(message);
-            throw new StepFailedException(message, e);
-        }
-    }
-
-    private Task Step(string name, Func<Task> action) => Step(name, async () => { await action(); return true; });
-
-    private async Task<string> SaveArtifactsAsync(string step)
-    {
-        var lines = new List<string>();
-        try
-        {
-            Directory.CreateDirectory(_artifacts);
-            var slug = Regex.Replace(step.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
-            if (slug.Length > 60) slug = slug[..60];
-            var pages = Context.Pages;
-            for (var i = 0; i < pages.Count; i++)
-            {
-                var page = pages[i];
-                var png = Path.Combine(_artifacts, $"{slug}-tab{i + 1}.png");
-                var html = Path.Combine(_artifacts, $"{slug}-tab{i + 1}.html");
-                try
-                {
-                    await page.ScreenshotAsync(new PageScreenshotOptions { Path = png, FullPage = true, Timeout = 15_000 });
-                    lines.Add($"  tab {i + 1} ({page.Url}) screenshot: {png}");
-                }
-                catch (Exception e) { lines.Add($"  tab {i + 1}: no screenshot ({e.Message})"); }
-                try
-                {
-                    await File.WriteAllTextAsync(html, await page.ContentAsync());
-                    lines.Add($"  tab {i + 1} ({page.Url}) html: {html}");
-                }
-                catch (Exception e) { lines.Add($"  tab {i + 1}: no html ({e.Message})"); }
-            }
-            var log = Path.Combine(_artifacts, "portal.log");
-            await File.WriteAllTextAsync(log, Portal.Log);
-            lines.Add($"  portal log: {log}");
-        }
-        catch (Exception e) { lines.Add($"  (could not save artifacts: {e.Message})"); }
-        return string.Join('\n', lines);
-    }
-
-    private sealed class StepFailedException(string message, Exception inner) : XunitException(message, inner);
 }

@@ -84,7 +84,7 @@ public static class BenchCommand
         Console.WriteLine($"process CPU: {cpu.TotalMicroseconds / total:N0} us per tx, {cpu.TotalSeconds / clock.Elapsed.TotalSeconds:N2} of {Environment.ProcessorCount} cores busy; " +
                           $"allocated {(GC.GetTotalAllocatedBytes() - allocated) / total / 1024.0:N1} KiB per tx; GCs gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}");
         Console.WriteLine($"leader time: execute+sign {stats.Propose.TotalSeconds:N2} s, replicate+store {stats.ReplicateAndStore.TotalSeconds:N2} s of {clock.Elapsed.TotalSeconds:N2} s");
-        Console.WriteLine($"commit latency under load: p50 {Percentile(latencies, 50):N1} ms, p90 {Percentile(latencies, 90):N1} ms, p99 {Percentile(latencies, 99):N1} ms");
+        Console.WriteLine($"commit latency under load: {LatencyStats.Summary(latencies, "N1")}");
 
         var singles = new double[single];
         for (var i = 0; i < single; i++)
@@ -94,7 +94,7 @@ public static class BenchCommand
             singles[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (outcome.Result is not { Succeeded: true }) failures++;
         }
-        Console.WriteLine($"single tx latency ({single} sent one at a time): p50 {Percentile(singles, 50):N2} ms, p90 {Percentile(singles, 90):N2} ms, p99 {Percentile(singles, 99):N2} ms");
+        Console.WriteLine($"single tx latency ({single} sent one at a time): {LatencyStats.Summary(singles, "N2")}");
         return failures == 0 ? 0 : 1;
     }
 
@@ -133,12 +133,5 @@ public static class BenchCommand
         Console.WriteLine($"stages per tx, one thread: SM2 verify alone {verify:N0} us, parse {parse:N0} us, admit (incl. SM2 verify) {admit:N0} us; " +
                           $"leader per tx: execute+sign {stats.Propose.TotalMicroseconds / stats.Transactions:N0} us, " +
                           $"replicate+store {stats.ReplicateAndStore.TotalMicroseconds / stats.Transactions:N0} us ({stats.Blocks} blocks)");
-    }
-
-    private static double Percentile(double[] values, double p)
-    {
-        if (values.Length == 0) return 0;
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 }

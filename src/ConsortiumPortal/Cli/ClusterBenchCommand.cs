@@ -13,7 +13,7 @@ using ConsortiumPortal.Seed;
 namespace ConsortiumPortal.Cli;
 
 /// <summary>
-/// `bench-cluster --data EMPTY_DIR [--nodes 3] [--txs N] [--clients C] [--single S] [--warmup W]`: a demo consortium of
+/// `bench-cluster --data EMPTY_DIR [--nodes 3] [--txs N] [--clients C] [--batch B] [--single S] [--warmup W]`: a demo consortium of
 /// N node processes of this executable on 127.0.0.1, then settlement transfers signed before the clock starts and
 /// submitted over the HTTP API (wait=true) to every node in turn (followers forward to the leader). Prints committed
 /// tx/s and commit latency percentiles, the latency of S transactions sent one at a time, then the failover time:
@@ -29,10 +29,11 @@ public static class ClusterBenchCommand
         var clients = (int)args.Long("clients", 256);
         var single = (int)args.Long("single", 200);
         var warmup = (int)args.Long("warmup", 5_000);
+        var batch = (int)args.Long("batch", 1);
         if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any()) throw new UsageException($"{root} is not empty");
         using var loggers = CliLogging.Create();
 
-        var (raftBase, httpBase) = FreePortRange(count);
+        var (raftBase, httpBase) = FreePorts.Range(count);
         Console.WriteLine($"initialising a demo consortium of {count} nodes in {root} (raft {raftBase}.., http {httpBase}..)");
         var dirs = await NodeRuntime.InitializeConsortiumAsync(root, count, ["127.0.0.1"], raftBase, httpBase, demo: true,
             CliArguments.MasterKey, loggers, CancellationToken.None);
@@ -60,24 +61,24 @@ public static class ClusterBenchCommand
                     new SettlementContract.TransferArgs(payers[(from + 1) % payers.Length], 1, "bench-cluster"), height + 10).ToJson()));
             });
 
-            await SubmitAllAsync(nodes, wire[..warmup], clients, null);
+            await SubmitAllAsync(nodes, wire[..warmup], clients, batch, null);
             var latencies = new double[total];
             var startHeight = (await nodes[0].StatusAsync())!.Height;
             var cpuBefore = nodes.Select(n => n.CpuTime).ToArray();
             var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            var failed = await SubmitAllAsync(nodes, wire[warmup..(warmup + total)], clients, latencies);
+            var failed = await SubmitAllAsync(nodes, wire[warmup..(warmup + total)], clients, batch, latencies);
             clock.Stop();
             var nodeCpu = nodes.Select((n, i) => (n.CpuTime - cpuBefore[i]).TotalMilliseconds / total).ToArray();
             var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalMilliseconds / total;
             var blocks = (await nodes[0].StatusAsync())!.Height - startHeight;
-            Console.WriteLine($"throughput: {total} txs, {clients} clients over {count} nodes: {total / clock.Elapsed.TotalSeconds:N0} committed tx/s in {clock.Elapsed.TotalSeconds:N2} s, " +
+            Console.WriteLine($"throughput: {total} txs, {clients} clients{(batch > 1 ? $" sending batches of {batch}" : "")} over {count} nodes: {total / clock.Elapsed.TotalSeconds:N0} committed tx/s in {clock.Elapsed.TotalSeconds:N2} s, " +
                               $"~{blocks} blocks, {failed} failed");
             // CPU time per committed transaction does not depend on what else runs on the machine, unlike tx/s: it shows
             // where the cost is and bounds the throughput (cores / CPU per tx).
             Console.WriteLine($"CPU per committed tx: nodes {nodeCpu.Sum():N3} ms ({string.Join(", ", nodes.Select((n, i) => $"{n.NodeId} {nodeCpu[i]:N3}"))}), " +
                               $"client {clientCpu:N3} ms; bound on {Environment.ProcessorCount} cores: {Environment.ProcessorCount * 1000 / (nodeCpu.Sum() + clientCpu):N0} tx/s");
-            Console.WriteLine($"commit latency under load: p50 {Percentile(latencies, 50):N1} ms, p90 {Percentile(latencies, 90):N1} ms, p99 {Percentile(latencies, 99):N1} ms");
+            Console.WriteLine($"commit latency under load: {LatencyStats.Summary(latencies, "N1")}");
 
             var singles = new double[single];
             for (var i = 0; i < single; i++)
@@ -87,7 +88,7 @@ public static class ClusterBenchCommand
                 if (!await nodes[i % nodes.Count].SubmitAsync(organisation, body)) failed++;
                 singles[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
-            Console.WriteLine($"single tx latency ({single} one at a time, every node in turn): p50 {Percentile(singles, 50):N2} ms, p90 {Percentile(singles, 90):N2} ms, p99 {Percentile(singles, 99):N2} ms");
+            Console.WriteLine($"single tx latency ({single} one at a time, every node in turn): {LatencyStats.Summary(singles, "N2")}");
 
             // Failover: SIGKILL the leader, then retry fresh writes on the survivors until one commits.
             var statuses = await Task.WhenAll(nodes.Select(n => n.StatusAsync()));
@@ -118,18 +119,33 @@ public static class ClusterBenchCommand
         }
     }
 
-    private static async Task<int> SubmitAllAsync(IReadOnlyList<BenchNode> nodes, (string Organisation, byte[] Body)[] wire, int clients, double[]? latencies)
+    /// <summary>
+    /// Posts every transaction, <paramref name="clients"/> requests at a time, to the nodes in turn: one per request, or
+    /// with <paramref name="batch"/> &gt; 1 batches of one organisation's transactions (a batch acts for one organisation).
+    /// A transaction's latency is its request's.
+    /// </summary>
+    private static async Task<int> SubmitAllAsync(IReadOnlyList<BenchNode> nodes, (string Organisation, byte[] Body)[] wire, int clients, int batch, double[]? latencies)
     {
+        var groups = Enumerable.Range(0, wire.Length).GroupBy(i => wire[i].Organisation)
+            .SelectMany(g => g.Chunk(Math.Max(1, batch)).Select((chunk, n) => (Order: n, Chunk: chunk)))
+            .OrderBy(g => g.Order).Select(g => g.Chunk).ToArray();
         var next = -1;
         var failed = 0;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < wire.Length)
+            int g;
+            while ((g = Interlocked.Increment(ref next)) < groups.Length)
             {
+                var group = groups[g];
                 var started = Stopwatch.GetTimestamp();
-                if (!await nodes[i % nodes.Count].SubmitAsync(wire[i].Organisation, wire[i].Body)) Interlocked.Increment(ref failed);
-                if (latencies is not null) latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                var node = nodes[g % nodes.Count];
+                var committed = group.Length == 1
+                    ? (await node.SubmitAsync(wire[group[0]].Organisation, wire[group[0]].Body) ? 1 : 0)
+                    : await node.SubmitBatchAsync(wire[group[0]].Organisation, group.Select(i => wire[i].Body).ToArray());
+                Interlocked.Add(ref failed, group.Length - committed);
+                if (latencies is null) continue;
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                foreach (var i in group) latencies[i] = elapsed;
             }
         })));
         return failed;
@@ -143,36 +159,6 @@ public static class ClusterBenchCommand
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
             await Task.Delay(200);
         }
-    }
-
-    private static (int Raft, int Http) FreePortRange(int count)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            // Below Linux's ephemeral range (32768+), where an outgoing connection could take a port before a node binds it.
-            var raft = Random.Shared.Next(20_000, 25_000);
-            var http = raft + 6_000;
-            if (Enumerable.Range(0, count).All(i => IsFree(raft + i) && IsFree(http + i))) return (raft, http);
-        }
-        throw new InvalidOperationException("no free port range");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException) { return false; }
-    }
-
-    private static double Percentile(double[] values, double p)
-    {
-        if (values.Length == 0) return 0;
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
     private sealed record Status(string NodeId, long Height, bool IsLeader, int RaftMembers);
@@ -253,6 +239,34 @@ public static class ClusterBenchCommand
                 _process!.Refresh();
                 return _process.TotalProcessorTime;
             }
+        }
+
+        /// <summary>Posts one organisation's transactions as one batch, waiting for their blocks; returns how many committed.</summary>
+        public async Task<int> SubmitBatchAsync(string organisation, byte[][] bodies)
+        {
+            try
+            {
+                var content = new byte[bodies.Sum(b => b.Length + 1) + 1];
+                content[0] = (byte)'[';
+                var at = 1;
+                foreach (var body in bodies)
+                {
+                    body.CopyTo(content, at);
+                    at += body.Length;
+                    content[at++] = (byte)',';
+                }
+                content[at - 1] = (byte)']';
+                using var request = new HttpRequestMessage(HttpMethod.Post, "api/transactions/batch?wait=true") { Content = new ByteArrayContent(content) };
+                request.Content.Headers.ContentType = new("application/json");
+                request.Headers.Add("X-Api-Key", ApiKeys![organisation]);
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                using var response = await _http.SendAsync(request, cts.Token);
+                if (response.StatusCode != HttpStatusCode.OK) return 0;
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cts.Token));
+                return json.RootElement.GetProperty("results").EnumerateArray()
+                    .Count(r => r.GetProperty("state").GetString() == "committed" && r.GetProperty("status").GetString() == "ok");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return 0; }
         }
 
         public void Kill() => _process?.Kill(entireProcessTree: true);

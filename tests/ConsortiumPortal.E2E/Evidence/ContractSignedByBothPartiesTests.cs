@@ -13,60 +13,17 @@ namespace ConsortiumPortal.E2E.Evidence;
 /// own sign-in (complete), and the public Verify page, signed out, accepts the original file and rejects a copy with
 /// one byte changed.
 /// </summary>
-public sealed partial class ContractSignedByBothPartiesTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class ContractSignedByBothPartiesTests(ITestOutputHelper output) : PortalBrowserTest(output)
 {
-    private const string Password = "Power@2026";
     private const string Owner = "grid-east/operator";
     private const string Counterparty = "steel-works";
-    private static readonly TimeSpan PortalStartTimeout = TimeSpan.FromMinutes(4);
-    private const float NavigationTimeout = 90_000;
-    private const float ActionTimeout = 45_000;
-
-    private readonly TempDirectory _temp = new();
-    private readonly List<string> _browserLog = [];
-    private PortalProcess? _portal;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-    private readonly List<IBrowserContext> _contexts = [];
-
-    public async Task InitializeAsync()
-    {
-        (_playwright, _browser) = await Chromium.LaunchAsync();
-        _portal = await PortalProcess.StartAsync(_temp.Sub("data"), PortalStartTimeout);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var context in _contexts) await context.CloseAsync();
-        if (_browser is not null) await _browser.CloseAsync();
-        _playwright?.Dispose();
-        if (_portal is not null) await _portal.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    /// <summary>A fresh browser context: its own cookies, so each sign-in is a separate person.</summary>
-    private async Task<IPage> NewPageAsync()
-    {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _portal!.BaseAddress.ToString(), AcceptDownloads = true, Locale = "en-US",
-            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
-        });
-        context.SetDefaultTimeout(ActionTimeout);
-        context.SetDefaultNavigationTimeout(NavigationTimeout);
-        _contexts.Add(context);
-        var page = await context.NewPageAsync();
-        page.Console += (_, m) => { if (m.Type is "error") lock (_browserLog) _browserLog.Add($"console.error: {m.Text}"); };
-        page.PageError += (_, e) => { lock (_browserLog) _browserLog.Add($"page error: {e}"); };
-        return page;
-    }
 
     [Fact]
     public async Task A_contract_anchored_by_one_party_and_signed_by_the_other_verifies_and_a_modified_copy_does_not()
     {
-        var original = _temp.Sub("hv-supply-contract.txt");
+        var original = Temp.Sub("hv-supply-contract.txt");
         await File.WriteAllTextAsync(original, $"110 kV supply contract grid-east / steel-works, e2e {Guid.NewGuid()}\nclauses 1..12\n", new UTF8Encoding(false));
-        var modified = _temp.Sub("hv-supply-contract-modified.txt");
+        var modified = Temp.Sub("hv-supply-contract-modified.txt");
         var bytes = await File.ReadAllBytesAsync(original);
         bytes[^2] ^= 0x01;
         await File.WriteAllBytesAsync(modified, bytes);
@@ -113,7 +70,7 @@ public sealed partial class ContractSignedByBothPartiesTests(ITestOutputHelper o
             Check(match.Success, $"the anchored document links to '{href}'");
             return match.Groups[1].Value;
         });
-        output.WriteLine($"anchored {hash}");
+        Output.WriteLine($"anchored {hash}");
 
         await Step("the document page shows it pending, grid-east signed, steel-works not yet", async () =>
         {
@@ -171,97 +128,5 @@ public sealed partial class ContractSignedByBothPartiesTests(ITestOutputHelper o
         });
     }
 
-    /// <summary>E2E_SCREENSHOT_DIR, relative paths taken from the repository root (e.g. docs/images).</summary>
-    private static string? ScreenshotDirectory()
-    {
-        var value = Environment.GetEnvironmentVariable("E2E_SCREENSHOT_DIR");
-        if (string.IsNullOrWhiteSpace(value)) return null;
-        if (Path.IsPathRooted(value)) return value;
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ConsortiumPortal.sln"))) directory = directory.Parent;
-        return Path.GetFullPath(Path.Combine(directory?.FullName ?? Environment.CurrentDirectory, value));
-    }
-
     [GeneratedRegex(@"evidence/documents/([0-9a-f]{64})")] private static partial Regex DocumentHref();
-
-    private async Task SignInAsync(IPage page, string user) => await Step($"sign in as {user}", async () =>
-    {
-        await OpenAsync(page, "account/login", interactive: false);
-        await page.Locator("#username").FillAsync(user);
-        await page.Locator("#password").FillAsync(Password);
-        await page.Locator("[data-testid=login-submit]").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = NavigationTimeout });
-        await WaitForCircuitAsync(page);
-    });
-
-    private static async Task OpenAsync(IPage page, string path, bool interactive = true)
-    {
-        var response = await page.GotoAsync(path);
-        Check(response is { Ok: true }, $"GET /{path} answered {response?.Status}");
-        if (!interactive) return;
-        // Once in CI a fresh anonymous context's first page came without its scripts and styles (no circuit for 90 s);
-        // a person would reload, and so does the test, once.
-        try { await page.Locator("[data-testid=circuit-ready]").First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 }); }
-        catch (TimeoutException)
-        {
-            await page.ReloadAsync();
-            await WaitForCircuitAsync(page);
-        }
-    }
-
-    private static Task WaitForCircuitAsync(IPage page) =>
-        page.Locator("[data-testid=circuit-ready]").First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = NavigationTimeout });
-
-    private static async Task ExpectAttributeAsync(ILocator locator, string attribute, string expected, int seconds = 30)
-    {
-        await locator.WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        string? shown;
-        while ((shown = await locator.GetAttributeAsync(attribute)) != expected)
-        {
-            if (DateTime.UtcNow > deadline) throw new XunitException($"{attribute}='{shown}', expected '{expected}': {await SafeTextAsync(locator)}");
-            await Task.Delay(250);
-        }
-    }
-
-    private static async Task<bool> IsVisibleSoonAsync(ILocator locator, float timeout)
-    {
-        try { await locator.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = timeout }); return true; }
-        catch (TimeoutException) { return false; }
-    }
-
-    private static async Task<string> SafeTextAsync(ILocator locator)
-    {
-        try { return (await locator.First.InnerTextAsync(new() { Timeout = 5_000 })).Trim(); }
-        catch (PlaywrightException e) { return $"(unreadable: {e.Message})"; }
-        catch (TimeoutException) { return "(not found)"; }
-    }
-
-    private static void Check(bool condition, string message)
-    {
-        if (!condition) throw new XunitException(message);
-    }
-
-    private Task Step(string name, Func<Task> action) => Step(name, async () => { await action(); return true; });
-
-    /// <summary>Runs one named step; on failure saves each page's screenshot and names the step, the browser errors and the portal's log.</summary>
-    private async Task<T> Step<T>(string name, Func<Task<T>> action)
-    {
-        output.WriteLine($"step: {name}");
-        try { return await action(); }
-        catch (Exception e)
-        {
-            var directory = Path.Combine(AppContext.BaseDirectory, "e2e-artifacts", "evidence-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
-            Directory.CreateDirectory(directory);
-            var i = 0;
-            foreach (var context in _contexts)
-            foreach (var page in context.Pages)
-            {
-                try { await page.ScreenshotAsync(new() { Path = Path.Combine(directory, $"page-{++i}.png"), FullPage = true }); } catch (PlaywrightException) { }
-            }
-            string log;
-            lock (_browserLog) log = string.Join('\n', _browserLog.TakeLast(30));
-            throw new XunitException($"step '{name}' failed: {e.Message}\nscreenshots: {directory}\nbrowser:\n{log}\nportal log:\n{_portal?.LogTail()}");
-        }
-    }
 }

@@ -12,55 +12,15 @@ namespace ConsortiumPortal.E2E.Metering;
 /// the validation report (good rows recorded, each bad line with its reason), then opens the meter's load curve and
 /// zooms from the day to the week.
 /// </summary>
-public sealed class MeteringImportTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class MeteringImportTests(ITestOutputHelper output) : PortalBrowserTest(output)
 {
     private const string UserName = "grid-east/operator";   // GridCompany: owns metering
-    private const string Password = "Power@2026";
     private const string Meter = "M-WIND-01";                // 50 MW: at most 12,500,000 Wh per interval
-    private static readonly TimeSpan PortalStartTimeout = TimeSpan.FromMinutes(4);
-    private const float NavigationTimeout = 90_000;
-    private const float ActionTimeout = 45_000;
-
-    private readonly TempDirectory _temp = new();
-    private PortalProcess? _portal;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-    private IBrowserContext? _context;
-
-    public async Task InitializeAsync()
-    {
-        (_playwright, _browser) = await Chromium.LaunchAsync();
-        _portal = await PortalProcess.StartAsync(_temp.Sub("data"), PortalStartTimeout);
-        _context = await _browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _portal.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1440, Height = 900 }, Locale = "en-US",
-        });
-        _context.SetDefaultTimeout(ActionTimeout);
-        _context.SetDefaultNavigationTimeout(NavigationTimeout);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_context is not null) await _context.CloseAsync();
-        if (_browser is not null) await _browser.CloseAsync();
-        _playwright?.Dispose();
-        if (_portal is not null) await _portal.DisposeAsync();
-        _temp.Dispose();
-    }
 
     [Fact]
     public async Task A_grid_person_imports_a_csv_with_bad_rows_sees_the_report_and_opens_the_meter_curve()
     {
-        var page = await _context!.NewPageAsync();
-        await Step("sign in as grid-east/operator", async () =>
-        {
-            await OpenAsync(page, "account/login", interactive: false);
-            await page.Locator("#username").FillAsync(UserName);
-            await page.Locator("#password").FillAsync(Password);
-            await page.Locator("[data-testid=login-submit]").ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = NavigationTimeout });
-            await WaitForCircuitAsync(page);
-        });
+        var page = await SignedInPageAsync(UserName);
 
         // A whole day nine days ago (before the demo's seeded week): 96 good rows, then three bad ones.
         var day = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-9);
@@ -71,7 +31,7 @@ public sealed class MeteringImportTests(ITestOutputHelper output) : IAsyncLifeti
         csv.Append($"{Meter},{day:yyyy-MM-dd}T00:00:00Z,99999999\n");   // line 98: a different value for an interval in this file... and over capacity
         csv.Append($"M-NOWHERE,{day:yyyy-MM-dd}T00:15:00Z,100\n");      // line 99: unknown meter
         csv.Append($"{Meter},not-a-time,100\n");                        // line 100: malformed
-        var file = _temp.Sub("readings.csv");
+        var file = Temp.Sub("readings.csv");
         await File.WriteAllTextAsync(file, csv.ToString());
 
         await Step("import the CSV and see the validation report", async () =>
@@ -124,45 +84,5 @@ public sealed class MeteringImportTests(ITestOutputHelper output) : IAsyncLifeti
                 await Task.Delay(250);
             }
         });
-    }
-
-    /// <summary>E2E_SCREENSHOT_DIR, relative paths taken from the repository root (e.g. docs/images).</summary>
-    private static string? ScreenshotDirectory()
-    {
-        var value = Environment.GetEnvironmentVariable("E2E_SCREENSHOT_DIR");
-        if (string.IsNullOrWhiteSpace(value)) return null;
-        if (Path.IsPathRooted(value)) return value;
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ConsortiumPortal.sln"))) directory = directory.Parent;
-        return Path.GetFullPath(Path.Combine(directory?.FullName ?? Environment.CurrentDirectory, value));
-    }
-
-    private static async Task OpenAsync(IPage page, string path, bool interactive = true)
-    {
-        var response = await page.GotoAsync(path);
-        Check(response is { Ok: true }, $"GET /{path} answered {response?.Status}");
-        if (interactive) await WaitForCircuitAsync(page);
-    }
-
-    private static Task WaitForCircuitAsync(IPage page) =>
-        page.Locator("[data-testid=circuit-ready]").First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = NavigationTimeout });
-
-    private static void Check(bool condition, string message)
-    {
-        if (!condition) throw new XunitException(message);
-    }
-
-    private async Task Step(string name, Func<Task> action)
-    {
-        output.WriteLine($"step: {name}");
-        try { await action(); }
-        catch (Exception e) when (e is not XunitException || e.Message.Length > 0)
-        {
-            var shot = _temp.Sub("failure.png");
-            try { await _context!.Pages[^1].ScreenshotAsync(new() { Path = shot, FullPage = true }); } catch (PlaywrightException) { }
-            var html = "";
-            try { html = await _context!.Pages[^1].ContentAsync(); } catch (PlaywrightException) { }
-            throw new XunitException($"step \"{name}\" failed: {e.Message}\n--- page ---\n{(html.Length > 4000 ? html[..4000] : html)}\n--- portal log ---\n{_portal!.LogTail()}");
-        }
     }
 }

@@ -12,49 +12,11 @@ namespace ConsortiumPortal.E2E.Registry;
 /// a few seconds (the demo's governed bounds allow it), an anonymous visitor sees it on the public disclosure board,
 /// and once the period has elapsed by block time the trading centre activates it and the directory shows it active.
 /// </summary>
-public sealed partial class RegistrationToDirectoryTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class RegistrationToDirectoryTests(ITestOutputHelper output) : PortalBrowserTest(output)
 {
-    private const string Password = "Power@2026";
     private const string Applicant = "retail-one/operator";
     private const string Reviewer = "px-center/operator";
     private const int DisclosureSeconds = 5;
-    private static readonly TimeSpan PortalStartTimeout = TimeSpan.FromMinutes(4);
-    private const float NavigationTimeout = 90_000;
-    private const float ActionTimeout = 45_000;
-
-    private readonly TempDirectory _temp = new();
-    private PortalProcess? _portal;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-    private readonly List<IBrowserContext> _contexts = [];
-
-    public async Task InitializeAsync()
-    {
-        (_playwright, _browser) = await Chromium.LaunchAsync();
-        _portal = await PortalProcess.StartAsync(_temp.Sub("data"), PortalStartTimeout);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var context in _contexts) await context.CloseAsync();
-        if (_browser is not null) await _browser.CloseAsync();
-        _playwright?.Dispose();
-        if (_portal is not null) await _portal.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    /// <summary>A fresh browser context (its own cookies): one per person, and one for the anonymous public.</summary>
-    private async Task<IPage> NewPageAsync()
-    {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _portal!.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1440, Height = 900 }, Locale = "en-US",
-        });
-        context.SetDefaultTimeout(ActionTimeout);
-        context.SetDefaultNavigationTimeout(NavigationTimeout);
-        _contexts.Add(context);
-        return await context.NewPageAsync();
-    }
 
     [Fact]
     public async Task A_new_retailer_is_reviewed_approved_disclosed_publicly_and_then_active_in_the_directory()
@@ -76,7 +38,7 @@ public sealed partial class RegistrationToDirectoryTests(ITestOutputHelper outpu
             await Chromium.InputFor(retailer, "reg-contact-name").FillAsync("Li Lei");
             await Chromium.InputFor(retailer, "reg-contact-email").FillAsync("li.lei@example.cn");
             await Chromium.InputFor(retailer, "reg-contact-email").PressAsync("Tab");
-            await CommitAsync(retailer, () => retailer.Locator("[data-testid=reg-submit]").ClickAsync());
+            await CommitAsync(retailer, () => retailer.Locator("[data-testid=reg-submit]").ClickAsync(), "[data-testid=reg-error]");
         });
 
         // 2. The trading centre finds it in its queue, starts the review and approves it for a few seconds of disclosure.
@@ -88,15 +50,15 @@ public sealed partial class RegistrationToDirectoryTests(ITestOutputHelper outpu
             var card = center.Locator($"[data-testid^=review-][data-name=\"{name}\"]").First;
             await card.WaitForAsync(new() { State = WaitForSelectorState.Visible });
             var id = (await card.GetAttributeAsync("data-testid"))!["review-".Length..];
-            await CommitAsync(center, () => center.Locator($"[data-testid=start-review-{id}]").ClickAsync());
+            await CommitAsync(center, () => center.Locator($"[data-testid=start-review-{id}]").ClickAsync(), "[data-testid=reg-error]");
             var period = Chromium.InputFor(center, $"period-{id}");
             await period.WaitForAsync(new() { State = WaitForSelectorState.Visible });
             await period.FillAsync($"{DisclosureSeconds}s");
             await period.PressAsync("Tab");
-            await CommitAsync(center, () => center.Locator($"[data-testid=approve-{id}]").ClickAsync());
+            await CommitAsync(center, () => center.Locator($"[data-testid=approve-{id}]").ClickAsync(), "[data-testid=reg-error]");
             return id;
         });
-        output.WriteLine($"participant {participantId}: {name} ({code})");
+        Output.WriteLine($"participant {participantId}: {name} ({code})");
 
         // 3. Anyone, signed in or not, sees it on the public disclosure board.
         await Step("an anonymous visitor sees it on the public disclosure board", async () =>
@@ -123,7 +85,7 @@ public sealed partial class RegistrationToDirectoryTests(ITestOutputHelper outpu
                 Check(DateTime.UtcNow < deadline, "no Activate button 60 s after the disclosure period");
                 await Task.Delay(1_000);
             }
-            await CommitAsync(center, () => activate.ClickAsync());
+            await CommitAsync(center, () => activate.ClickAsync(), "[data-testid=reg-error]");
         });
 
         // 5. The directory shows it active.
@@ -152,74 +114,4 @@ public sealed partial class RegistrationToDirectoryTests(ITestOutputHelper outpu
         var check = 31 - sum % 31;
         return first17 + alphabet[check == 31 ? 0 : check];
     }
-
-    private async Task SignInAsync(IPage page, string userName)
-    {
-        await OpenAsync(page, "account/login", interactive: false);
-        await page.Locator("#username").FillAsync(userName);
-        await page.Locator("#password").FillAsync(Password);
-        await page.Locator("[data-testid=login-submit]").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = NavigationTimeout });
-    }
-
-    private static async Task OpenAsync(IPage page, string path, bool interactive = true)
-    {
-        var response = await page.GotoAsync(path);
-        Check(response is { Ok: true }, $"GET /{path} answered {response?.Status}");
-        if (interactive)
-            await page.Locator("[data-testid=circuit-ready]").First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = NavigationTimeout });
-    }
-
-    /// <summary>
-    /// Does the action and waits for its own on-chain result: a [data-testid=tx-id] naming another transaction than the
-    /// one shown before, from a committed and accepted transaction (not refused, not failed in the contract).
-    /// </summary>
-    private static async Task CommitAsync(IPage page, Func<Task> action)
-    {
-        var txLink = page.Locator("[data-testid=tx-id]");
-        var before = await txLink.CountAsync() > 0 ? await txLink.First.GetAttributeAsync("href") : null;
-        await action();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var refused = page.Locator("[data-testid=tx-refused], [data-testid=reg-error]");
-            if (await refused.CountAsync() > 0) Check(false, $"the action was refused: {await refused.First.InnerTextAsync()}");
-            if (await txLink.CountAsync() > 0 && await txLink.First.GetAttributeAsync("href") is { } href && href != before)
-            {
-                var result = page.Locator("[data-testid=tx-result]").First;
-                var cls = await result.GetAttributeAsync("class") ?? "";
-                Check(cls.Contains("success", StringComparison.OrdinalIgnoreCase), $"the contract refused it: {await result.InnerTextAsync()}");
-                return;
-            }
-            Check(DateTime.UtcNow < deadline, "no on-chain result 60 s after the action");
-            await Task.Delay(200);
-        }
-    }
-
-    private static void Check(bool condition, string message)
-    {
-        if (!condition) throw new XunitException(message);
-    }
-
-    private async Task<T> Step<T>(string name, Func<Task<T>> action)
-    {
-        output.WriteLine($"step: {name}");
-        try { return await action(); }
-        catch (Exception e)
-        {
-            output.WriteLine($"portal log tail:\n{_portal?.LogTail()}");
-            var artifacts = Path.Combine(AppContext.BaseDirectory, "e2e-artifacts", "registry-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
-            Directory.CreateDirectory(artifacts);
-            var n = 0;
-            foreach (var page in _contexts.SelectMany(c => c.Pages))
-            {
-                var path = Path.Combine(artifacts, $"page-{++n}.png");
-                try { await page.ScreenshotAsync(new() { Path = path, FullPage = true }); output.WriteLine($"screenshot: {path}"); }
-                catch (PlaywrightException) { }
-            }
-            throw new XunitException($"step \"{name}\" failed: {e.Message}");
-        }
-    }
-
-    private Task Step(string name, Func<Task> action) => Step(name, async () => { await action(); return true; });
 }

@@ -54,8 +54,22 @@ public abstract class PortalBrowserTest(ITestOutputHelper output) : IAsyncLifeti
         context.SetDefaultNavigationTimeout(NavigationTimeout);
         _contexts.Add(context);
         var page = await context.NewPageAsync();
+        Watch(page);
+        return page;
+    }
+
+    private void Watch(IPage page)
+    {
         page.Console += (_, m) => { if (m.Type is "error") Record($"console.error: {m.Text}"); };
         page.PageError += (_, e) => Record($"page error: {e}");
+        page.RequestFailed += (_, request) => Record($"request failed: {request.Method} {request.Url} {request.Failure}");
+    }
+
+    /// <summary>Another tab of the same person (same browser context, same sign-in cookie).</summary>
+    protected async Task<IPage> NewTabAsync(IPage samePerson)
+    {
+        var page = await samePerson.Context.NewPageAsync();
+        Watch(page);
         return page;
     }
 
@@ -110,19 +124,32 @@ public abstract class PortalBrowserTest(ITestOutputHelper output) : IAsyncLifeti
     }
 
     /// <summary>
-    /// Clicks what submits a transaction and waits for the on-chain outcome (Components/Shared/OnChainResult.razor);
-    /// fails with the shown message unless it succeeded. Returns the outcome's text (tx id, block).
+    /// Does what submits a transaction and waits for its own on-chain outcome (Components/Shared/OnChainResult.razor): a
+    /// [data-testid=tx-id] naming another transaction than the one shown before, committed and accepted (not refused, not
+    /// failed in the contract). <paramref name="errorSelector"/> names the page's own error message, if it has one.
+    /// Returns the outcome's text (tx id, block).
     /// </summary>
-    protected static async Task<string> CommitAsync(IPage page, Func<Task> submit, float timeout = 60_000)
+    protected static async Task<string> CommitAsync(IPage page, Func<Task> submit, string? errorSelector = null, int seconds = 60)
     {
+        var txLink = page.Locator("[data-testid=tx-id]");
+        var before = await txLink.CountAsync() > 0 ? await txLink.First.GetAttributeAsync("href") : null;
         await submit();
-        var outcome = page.Locator("[data-testid=tx-result], [data-testid=tx-refused]").First;
-        await outcome.WaitForAsync(new() { Timeout = timeout });
-        var text = await SafeTextAsync(outcome);
-        Check(await page.Locator("[data-testid=tx-refused]").CountAsync() == 0, $"refused: {text}");
-        var cls = await page.Locator("[data-testid=tx-result]").First.GetAttributeAsync("class") ?? "";
-        Check(cls.Contains("success", StringComparison.OrdinalIgnoreCase), $"the transaction did not succeed: {text}");
-        return text;
+        var refused = page.Locator(errorSelector is null ? "[data-testid=tx-refused]" : $"[data-testid=tx-refused], {errorSelector}");
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            if (await refused.CountAsync() > 0) Check(false, $"the action was refused: {await SafeTextAsync(refused)}");
+            if (await txLink.CountAsync() > 0 && await txLink.First.GetAttributeAsync("href") is { } href && href != before)
+            {
+                var result = page.Locator("[data-testid=tx-result]").First;
+                var cls = await result.GetAttributeAsync("class") ?? "";
+                var text = await SafeTextAsync(result);
+                Check(cls.Contains("success", StringComparison.OrdinalIgnoreCase), $"the contract refused it: {text}");
+                return text;
+            }
+            Check(DateTime.UtcNow < deadline, $"no on-chain result {seconds} s after the action");
+            await Task.Delay(200);
+        }
     }
 
     protected static async Task<bool> IsVisibleSoonAsync(ILocator locator, float timeout)

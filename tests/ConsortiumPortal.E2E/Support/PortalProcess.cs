@@ -87,7 +87,7 @@ public sealed class PortalProcess : IAsyncDisposable
     {
         if (!File.Exists(DllPath)) throw new FileNotFoundException($"{DllPath} is missing: building this project publishes ConsortiumPortal there (target PublishPortalForE2E)", DllPath);
         Directory.CreateDirectory(dataDirectory);
-        var portal = new PortalProcess(dataDirectory, FreePort());
+        var portal = new PortalProcess(dataDirectory, ConsortiumPortal.Cli.FreePorts.Free());
         portal._process.Start();
         lock (Live) Live.Add(portal);
         portal._process.BeginOutputReadLine();
@@ -121,13 +121,6 @@ public sealed class PortalProcess : IAsyncDisposable
             }
             await Task.Delay(250);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Kill()

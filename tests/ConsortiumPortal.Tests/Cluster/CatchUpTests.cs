@@ -30,7 +30,7 @@ public sealed class CatchUpTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (raftBase, httpBase) = PortRange.Find(3);
+        var (raftBase, httpBase) = FreePorts.Range(3);
         var init = await Executable.RunAsync(TimeSpan.FromSeconds(120), "init", "--data", _temp.Path, "--nodes", "3",
             "--base-port", raftBase.ToString(), "--http-base-port", httpBase.ToString(), "--demo");
         Assert.True(init.ExitCode == 0, init.ToString());

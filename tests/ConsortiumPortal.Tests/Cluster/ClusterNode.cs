@@ -150,19 +150,3 @@ public sealed class ClusterNode : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 }
-
-/// <summary>Free consecutive loopback ports for `init --nodes N --base-port P --http-base-port H` (node i uses P+i and H+i).</summary>
-public static class PortRange
-{
-    /// <summary>Raft ports RaftBase+1.. and HTTP ports HttpBase+1.., all free now and below the ephemeral range (see <see cref="Ports"/>).</summary>
-    public static (int RaftBase, int HttpBase) Find(int count)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var raft = Random.Shared.Next(Ports.Low, (Ports.Low + Ports.High) / 2);
-            var http = raft + Random.Shared.Next(200, (Ports.High - Ports.Low) / 2 - count - 1);
-            if (Enumerable.Range(1, count).All(i => Ports.IsFree(raft + i) && Ports.IsFree(http + i))) return (raft, http);
-        }
-        throw new InvalidOperationException("no free port range");
-    }
-}

@@ -19,7 +19,7 @@ public sealed class QuorumLossTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly TimeSpan AnswerBound = TimeSpan.FromSeconds(8);
     /// <summary>From the kill until the survivor refuses writes (a leader notices the lost quorum within a few election timeouts).</summary>
     private static readonly TimeSpan RefusalBound = TimeSpan.FromSeconds(12);
-    private static readonly string[] Payers = ["steel-works", "data-park", "retail-one", "gen-wind", "px-center", "grid-east"];
+    private static readonly string[] Payers = DemoCluster.Payers;
 
     private DemoCluster _cluster = null!;
     private List<ClusterNode> _nodes => _cluster.Nodes;
@@ -39,7 +39,7 @@ public sealed class QuorumLossTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task RunAsync(bool killLeader)
     {
-        await SubmitToEveryNodeAsync(_nodes, perNode: 2, "before the quorum loss");
+        await _cluster.SubmitToEveryNodeAsync(_nodes, perNode: 2, "before the quorum loss");
         await ClusterWaits.WaitForSameHeadAsync(_nodes);
         var leader = await ClusterWaits.LeaderAsync(_nodes);
         var followers = _nodes.Where(n => n != leader).ToList();
@@ -114,9 +114,9 @@ public sealed class QuorumLossTests(ITestOutputHelper output) : IAsyncLifetime
         await restored.StartAsync(Timeout);
         var running = new List<ClusterNode> { survivor, restored };
         clock.Restart();
-        var (txAfter, committedAt) = await SubmitUntilCommittedAsync(survivor, "data-park", "quorum restored", height);
+        var (txAfter, committedAt) = await _cluster.SubmitUntilCommittedAsync(survivor, "data-park", "quorum restored", height);
         output.WriteLine($"{restored.NodeId} restarted; a write committed at height {committedAt} after {clock.Elapsed.TotalSeconds:N2} s");
-        await SubmitToEveryNodeAsync(running, perNode: 2, "two of three again");
+        await _cluster.SubmitToEveryNodeAsync(running, perNode: 2, "two of three again");
         await ClusterWaits.WaitForSameHeadAsync(running);
         foreach (var node in running)
         {
@@ -153,41 +153,4 @@ public sealed class QuorumLossTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(txId, answer.Json.GetProperty("txId").GetString());
         Assert.Equal(JsonValueKind.String, answer.Json.GetProperty("type").ValueKind);
     }
-
-    // ---- helpers (as in ThreeNodeClusterTests) ----
-
-    private async Task SubmitToEveryNodeAsync(IReadOnlyList<ClusterNode> nodes, int perNode, string memo)
-    {
-        var height = (await nodes[0].StatusAsync()).Height;
-        await Task.WhenAll(nodes.SelectMany((node, n) => Enumerable.Range(0, perNode).Select(async i =>
-        {
-            var payer = Payers[(n * perNode + i) % Payers.Length];
-            var tx = _signers.Transfer($"{payer}/operator", Payers[(n * perNode + i + 1) % Payers.Length], 1 + i, height, $"{memo} via {node.NodeId} #{i}");
-            var answer = await node.Http.SubmitAsync(tx);
-            Assert.True(answer.IsCommitted, $"{node.NodeId}: {answer}\n{node.Log}");
-        })));
-    }
-
-    /// <summary>Submits a fresh transfer (wait=true) until one commits; a 503 (no leader yet), a 202 or a lost connection is retried.</summary>
-    private async Task<(string TxId, long Height)> SubmitUntilCommittedAsync(ClusterNode node, string payer, string memo, long height)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        for (var attempt = 0; DateTime.UtcNow < deadline; attempt++)
-        {
-            var tx = _signers.Transfer($"{payer}/operator", "grid-east", 1, height, $"{memo} #{attempt}");
-            try
-            {
-                var answer = await node.Http.SubmitAsync(tx);
-                if (answer.IsCommitted) return (tx.IdHex, answer.Json.GetProperty("height").GetInt64());
-                if (answer.Status != HttpStatusCode.ServiceUnavailable && answer.Status != HttpStatusCode.Accepted)
-                    throw new InvalidOperationException($"{node.NodeId}: {answer}");
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{node.NodeId} committed nothing within {Timeout}:\n{node.Log}");
-    }
-
-
-
 }

@@ -23,35 +23,6 @@ public sealed class TempDirectory : IDisposable
     }
 }
 
-public static class Ports
-{
-    /// <summary>Below Linux's ephemeral range (32768-60999): a port there can be taken by any outgoing connection between
-    /// the check and the child's bind (seen: a node exited with "address already in use").</summary>
-    public const int Low = 10_000, High = 32_000;
-
-    /// <summary>A loopback port that is free now, chosen at random below the ephemeral range.</summary>
-    public static int Free()
-    {
-        for (var attempt = 0; attempt < 500; attempt++)
-        {
-            var port = Random.Shared.Next(Low, High);
-            if (IsFree(port)) return port;
-        }
-        throw new InvalidOperationException("no free port below the ephemeral range");
-    }
-
-    public static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException) { return false; }
-    }
-}
-
 /// <summary>What a finished CLI invocation printed and returned.</summary>
 public sealed record CliResult(int ExitCode, string StdOut, string StdErr)
 {
@@ -173,7 +144,7 @@ public sealed class NodeProcess : IAsyncDisposable
     /// </param>
     public static async Task<NodeProcess> StartAsync(string dataDirectory, TimeSpan? timeout = null, bool runJobs = false)
     {
-        var node = new NodeProcess(dataDirectory, Ports.Free(), runJobs ? [] : ["--Jobs:RunServer=false"]);
+        var node = new NodeProcess(dataDirectory, FreePorts.Free(), runJobs ? [] : ["--Jobs:RunServer=false"]);
         node._process.Start();
         lock (Live) Live.Add(node);
         node._process.BeginOutputReadLine();

@@ -34,7 +34,7 @@ public sealed class DemoLedger
     /// <summary>`init --data DIR --demo`, asserting it succeeded.</summary>
     public static async Task<DemoLedger> InitAsync(string dataDirectory)
     {
-        var init = await Executable.RunAsync("init", "--data", dataDirectory, "--demo", "--raft", $"127.0.0.1:{Ports.Free()}");
+        var init = await Executable.RunAsync("init", "--data", dataDirectory, "--demo", "--raft", $"127.0.0.1:{FreePorts.Free()}");
         if (init.ExitCode != 0) throw new InvalidOperationException($"init failed: {init}");
         return new DemoLedger(dataDirectory);
     }
