@@ -205,16 +205,7 @@ public sealed class BlockSync : IDisposable
         return false;
     }
 
-    private void RaiseTarget(long height)
-    {
-        var current = Interlocked.Read(ref _target);
-        while (height > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _target, height, current);
-            if (seen == current) return;
-            current = seen;
-        }
-    }
+    private void RaiseTarget(long height) => AtomicMax.Raise(ref _target, height);
 
     public void Dispose()
     {

@@ -61,14 +61,5 @@ public sealed class CommittedBlockApplier(Ledger ledger, Func<BlockSync?> blockS
         catch (Exception) { return -1; } // unreadable: Ledger.Apply reports it
     }
 
-    private void Raise(long height)
-    {
-        var current = Interlocked.Read(ref _committedSeen);
-        while (height > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _committedSeen, height, current);
-            if (seen == current) return;
-            current = seen;
-        }
-    }
+    private void Raise(long height) => AtomicMax.Raise(ref _committedSeen, height);
 }
