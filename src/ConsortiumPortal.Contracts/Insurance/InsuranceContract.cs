@@ -12,7 +12,9 @@ namespace ConsortiumPortal.Contracts.Insurance;
 /// <list type="bullet">
 /// <item>Only an Insurer publishes products; every publication is a new immutable version; a policy keeps the version it was sold under.</item>
 /// <item>A Consumer applies for a meter of its own organisation (consumption or both), a class and industry the product
-/// accepts, and a period that starts no earlier than now (no cover for an outage already under way). The premium is
+/// accepts, and a period of 1..366 days. Cover may start up to 30 days before the application only if the insurer, who alone
+/// bears that risk, activates it with AcceptBackdated (migrated or renewed cover); otherwise it starts no earlier than the
+/// application, so nobody buys cover for an outage already under way. The premium is
 /// quoted by the contract, paid into escrow (holder -> insurer) and captured only when the insurer activates; declining
 /// or cancelling before activation returns it in full; cancelling an active policy refunds the unexpired share unless a
 /// claim was confirmed, and ends cover at once.</item>
@@ -38,10 +40,14 @@ public sealed partial class InsuranceContract : Contract
     /// <summary>How long after its end a policy stays open for claims on outages restored late.</summary>
     public const long ClaimGraceMs = 7 * MeteringState.DayMs;
 
+    /// <summary>How far before its application a policy may start, with the insurer's explicit acceptance.</summary>
+    public const long MaxBackdateMs = 30 * MeteringState.DayMs;
+
     public sealed record PublishProductArgs(string ProductId, ProductTerms Terms);
     public sealed record ProductOnSaleArgs(string ProductId, bool OnSale);
     public sealed record ApplyArgs(string PolicyId, string ProductId, string MeterId, string CustomerClass, string Industry, long Start, long End);
     public sealed record PolicyArgs(string PolicyId);
+    public sealed record ActivateArgs(string PolicyId, bool AcceptBackdated = false);
     public sealed record DeclinePolicyArgs(string PolicyId, string Reason);
     public sealed record EvaluateOutageArgs(string OutageId, string? Cursor = null, int? Limit = null);
     public sealed record PayUnpaidArgs(string InsurerId, int? Limit = null);
@@ -98,7 +104,7 @@ public sealed partial class InsuranceContract : Contract
         ContractContext.Require(product.Terms.EligibleClasses.Contains(args.CustomerClass), $"product {args.ProductId} is not sold to class {args.CustomerClass}");
         ContractContext.Require(product.Terms.EligibleIndustries.Count == 0 || product.Terms.EligibleIndustries.Contains(args.Industry),
             $"product {args.ProductId} is not sold to industry {args.Industry}");
-        ContractContext.Require(args.Start >= ctx.BlockTime, "cover cannot start in the past");
+        ContractContext.Require(args.Start >= ctx.BlockTime - MaxBackdateMs, "cover cannot start more than 30 days before the application");
         ContractContext.Require(args.End - args.Start is >= MinPeriodMs and <= MaxPeriodMs, "a policy period is 1 to 366 days");
         var premium = ClaimCalculator.Premium(product.Terms, args.CustomerClass, args.Start, args.End);
         ContractContext.Require(premium > 0, "the quoted premium rounds to zero fen");
@@ -125,9 +131,11 @@ public sealed partial class InsuranceContract : Contract
     }
 
     [ContractMethod("activate")]
-    public object Activate(ContractContext ctx, PolicyArgs args)
+    public object Activate(ContractContext ctx, ActivateArgs args)
     {
         var policy = RequireInsurer(ctx, args.PolicyId);
+        ContractContext.Require(policy.Start >= policy.AppliedAt || args.AcceptBackdated,
+            $"policy {policy.PolicyId}'s cover starts before its application; activate it with acceptBackdated to take on outages since then");
         ContractContext.Require(policy.Status == PolicyStatuses.PremiumHeld, $"policy {policy.PolicyId} is {policy.Status}; it can be activated once its premium is held");
         ContractContext.Require(ctx.BlockTime < policy.End, $"policy {policy.PolicyId}'s period is over");
         SettlementAccounts.Capture(ctx.State, InsuranceState.PremiumEscrowId(policy.PolicyId));

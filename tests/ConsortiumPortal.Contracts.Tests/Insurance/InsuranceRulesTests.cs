@@ -35,7 +35,7 @@ public sealed class InsuranceRulesTests : IDisposable
         _chain.Refuse(_chain.Apply(SteelAdmin, "p1"), "only a Consumer may do this");
         _chain.Refuse(_chain.Apply(DataBuyer, "p1", meterId: "M-STEEL"), "meter M-STEEL belongs to steel-works, not data-park");
         _chain.Refuse(_chain.Apply(SteelBuyer, "p1", customerClass: CustomerClasses.Residential), "not sold to class residential");
-        _chain.Refuse(_chain.Apply(SteelBuyer, "p1", start: G - Hour), "cover cannot start in the past");
+        _chain.Refuse(_chain.Apply(SteelBuyer, "p1", start: G - 31 * Day), "cover cannot start more than 30 days before the application");
         _chain.Refuse(_chain.Apply(SteelBuyer, "p1", start: G + Hour, end: G + 2 * Hour), "1 to 366 days");
         _chain.Refuse(_chain.Apply(SteelBuyer, "P 1"), "policy id");
         _chain.Refuse(_chain.Apply(SteelBuyer, "p1", productId: "nope"), "not published");
@@ -52,19 +52,31 @@ public sealed class InsuranceRulesTests : IDisposable
     public void The_premium_is_escrowed_and_reaches_the_insurer_only_on_activation()
     {
         TestChain.AssertOk(_chain.CommitOne(_chain.Apply(SteelBuyer, "p1")));
-        _chain.Refuse(_chain.Policy(Underwriter, "activate", "p1"), "can be activated once its premium is held");
+        _chain.Refuse(_chain.Activate(Underwriter, "p1"), "can be activated once its premium is held");
         _chain.Refuse(_chain.Policy(DataBuyer, "payPremium", "p1"), "only a Consumer of steel-works");
         var (holder, insurer) = (_chain.Balance("steel-works"), _chain.Balance("pic-insure"));
         TestChain.AssertOk(_chain.CommitOne(_chain.Policy(SteelBuyer, "payPremium", "p1")));
         Assert.Equal(holder - 8_219, _chain.Balance("steel-works"));
         Assert.Equal(insurer, _chain.Balance("pic-insure"));
         _chain.Refuse(_chain.Policy(SteelBuyer, "payPremium", "p1"), "is premium-held, not applied");
-        _chain.Refuse(_chain.Policy(OtherUnderwriter, "activate", "p1"), "only an Insurer of pic-insure");
-        _chain.Refuse(_chain.Policy(SteelBuyer, "activate", "p1"), "only an Insurer of pic-insure");
-        TestChain.AssertOk(_chain.CommitOne(_chain.Policy(Underwriter, "activate", "p1")));
+        _chain.Refuse(_chain.Activate(OtherUnderwriter, "p1"), "only an Insurer of pic-insure");
+        _chain.Refuse(_chain.Activate(SteelBuyer, "p1"), "only an Insurer of pic-insure");
+        TestChain.AssertOk(_chain.CommitOne(_chain.Activate(Underwriter, "p1")));
         Assert.Equal(insurer + 8_219, _chain.Balance("pic-insure"));
         Assert.Equal(PolicyStatuses.Active, _chain.PolicyOf("p1").Status);
         Assert.True(_chain.State().ContainsKey(OpenObligations.Key("pic-insure", InsuranceState.ObligationKind, "p1")));
+    }
+
+    [Fact]
+    public void Backdated_cover_needs_the_insurers_explicit_acceptance_and_then_covers_earlier_outages()
+    {
+        _chain.Outage("earlier", G - 2 * Day, G - 2 * Day + 3 * Hour);
+        TestChain.AssertOk(_chain.CommitOne(_chain.Apply(SteelBuyer, "back", start: G - 3 * Day, end: G + 30 * Day)));
+        TestChain.AssertOk(_chain.CommitOne(_chain.Policy(SteelBuyer, "payPremium", "back")));
+        _chain.Refuse(_chain.Activate(Underwriter, "back"), "activate it with acceptBackdated");
+        TestChain.AssertOk(_chain.CommitOne(_chain.Activate(Underwriter, "back", acceptBackdated: true)));
+        _chain.EvaluateOk("earlier");
+        Assert.Equal(25_000, _chain.ClaimOf("back", "earlier")!.AmountFen);
     }
 
     [Fact]
@@ -83,7 +95,7 @@ public sealed class InsuranceRulesTests : IDisposable
         TestChain.AssertOk(_chain.CommitOne(_chain.Policy(SteelBuyer, "cancel", "p2")));
         Assert.Equal(holder, _chain.Balance("steel-works"));
         Assert.Equal(PolicyStatuses.Cancelled, _chain.PolicyOf("p2").Status);
-        _chain.Refuse(_chain.Policy(Underwriter, "activate", "p2"), "is cancelled");
+        _chain.Refuse(_chain.Activate(Underwriter, "p2"), "is cancelled");
     }
 
     [Fact]

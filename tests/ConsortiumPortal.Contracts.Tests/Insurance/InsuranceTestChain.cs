@@ -84,13 +84,16 @@ internal static class InsuranceTestChain
     public static SignedTransaction Policy(this TestChain chain, string signer, string method, string policyId) =>
         chain.Call(signer, method, new InsuranceContract.PolicyArgs(policyId));
 
+    public static SignedTransaction Activate(this TestChain chain, string signer, string policyId, bool acceptBackdated = false) =>
+        chain.Call(signer, "activate", new InsuranceContract.ActivateArgs(policyId, acceptBackdated));
+
     /// <summary>Applies, pays the premium and has the insurer activate: an active policy.</summary>
     public static void Buy(this TestChain chain, string policyId, string productId = "cover", string buyer = SteelBuyer, string meterId = "M-STEEL",
         long? start = null, long? end = null, string underwriter = Underwriter)
     {
         TestChain.AssertOk(chain.CommitOne(chain.Apply(buyer, policyId, productId, meterId, start, end)));
         TestChain.AssertOk(chain.CommitOne(chain.Policy(buyer, "payPremium", policyId)));
-        TestChain.AssertOk(chain.CommitOne(chain.Policy(underwriter, "activate", policyId)));
+        TestChain.AssertOk(chain.CommitOne(chain.Activate(underwriter, policyId)));
     }
 
     /// <summary>Records an outage [start, end) on meters (or a feeder) and its restoration, moving the clock past the end.</summary>
