@@ -106,7 +106,9 @@ public static class InsuranceApi
 
     private static async Task<IResult> WriteAsync(Func<Task<TxOutcome>> write)
     {
-        var outcome = await write();
+        TxOutcome outcome;
+        try { outcome = await write(); }
+        catch (InsuranceSigningException e) { return LedgerApi.Problem(StatusCodes.Status403Forbidden, "cannot-sign", e.Message); }
         if (outcome.Refusal is { } refusal)
             return LedgerApi.Problem(refusal.Code is "busy" or "halted" or "no-leader" or "quorum-lost" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status409Conflict,
                 refusal.Code, refusal.Message, outcome.TxId);

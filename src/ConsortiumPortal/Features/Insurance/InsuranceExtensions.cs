@@ -1,3 +1,4 @@
+using ConsortiumPortal.Features.Metering;
 using ConsortiumPortal.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -9,6 +10,7 @@ public static class InsuranceExtensions
     public static WebApplicationBuilder AddInsurance(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddScoped<IInsuranceQueries, LedgerInsuranceQueries>();
+        builder.Services.TryAddScoped<MeteringSigner>();
         builder.Services.TryAddScoped<IInsuranceActions, InsuranceService>();
         builder.Services.AddChainEventSubscriber<OutageClaims>(OutageClaims.SubscriberName);
         return builder;

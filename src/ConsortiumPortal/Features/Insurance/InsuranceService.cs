@@ -1,7 +1,8 @@
 using System.Security.Claims;
 using ConsortiumPortal.Chain.Raft.Ordering;
 using ConsortiumPortal.Contracts.Insurance;
-using ConsortiumPortal.Identity;
+using ConsortiumPortal.Features.Metering;
+using ConsortiumPortal.Node;
 
 namespace ConsortiumPortal.Features.Insurance;
 
@@ -22,9 +23,22 @@ public interface IInsuranceActions
     Task<TxOutcome> AnswerAsync(ClaimsPrincipal user, string policyId, string outageId, bool uphold, long amountFen, string answer);
 }
 
-public sealed class InsuranceService(PersonSigner signer) : IInsuranceActions
+/// <summary>The caller cannot sign on this node (an API key of an organisation whose key this node does not hold).</summary>
+public sealed class InsuranceSigningException(string message) : Exception(message);
+
+/// <summary>
+/// Signs as the person (portal) or, for an organisation's API key, as the organisation's root certificate - the same
+/// resolution the metering API uses (<see cref="MeteringSigner"/>).
+/// </summary>
+public sealed class InsuranceService(MeteringSigner signer, NodeHostedService node) : IInsuranceActions
 {
-    private Task<TxOutcome> Submit(ClaimsPrincipal user, string method, object args) => signer.SubmitAsync(user, InsuranceContract.ContractName, method, args);
+    private async Task<TxOutcome> Submit(ClaimsPrincipal user, string method, object args)
+    {
+        var (certificate, problem) = await signer.ResolveAsync(user);
+        if (certificate is null) throw new InsuranceSigningException(problem!);
+        var tx = await signer.SignAsync(certificate, InsuranceContract.ContractName, method, args);
+        return await (await node.Runtime).Node.SubmitAsync(tx);
+    }
 
     public Task<TxOutcome> PublishAsync(ClaimsPrincipal user, string productId, ProductTerms terms) =>
         Submit(user, "publishProduct", new InsuranceContract.PublishProductArgs(productId, terms));
