@@ -33,11 +33,11 @@ public sealed record ProductView(string ProductId, string InsurerId, int Version
 
 public sealed record PolicyFilter(string? Status = null, string? Search = null, string? SortBy = null, bool Descending = true, int Page = 0, int PageSize = 25);
 
-public sealed record PolicyPage(IReadOnlyList<Policy> Items, int Total);
+public sealed record PolicyResults(IReadOnlyList<Policy> Items, int Total);
 
 public sealed record ClaimFilter(string? Status = null, string? Search = null, string? SortBy = null, bool Descending = true, int Page = 0, int PageSize = 25);
 
-public sealed record ClaimPage(IReadOnlyList<Claim> Items, int Total);
+public sealed record ClaimResults(IReadOnlyList<Claim> Items, int Total);
 
 /// <summary>Sum insured (the per-period cap) and count of policies in force, grouped by one dimension.</summary>
 public sealed record ExposureRow(string Key, int Policies, long SumInsuredFen, long PremiumFen);
@@ -60,10 +60,10 @@ public interface IInsuranceQueries
 {
     Task<IReadOnlyList<ProductView>> ProductsAsync();
     Task<IReadOnlyList<ProductVersion>> VersionsAsync(string productId);
-    Task<PolicyPage> PoliciesAsync(ClaimsPrincipal user, PolicyFilter filter);
+    Task<PolicyResults> PoliciesAsync(ClaimsPrincipal user, PolicyFilter filter);
     Task<Policy?> PolicyAsync(ClaimsPrincipal user, string policyId);
     Task<IReadOnlyList<Claim>> ClaimsOfAsync(ClaimsPrincipal user, string policyId);
-    Task<ClaimPage> ClaimsAsync(ClaimsPrincipal user, ClaimFilter filter);
+    Task<ClaimResults> ClaimsAsync(ClaimsPrincipal user, ClaimFilter filter);
     Task<IReadOnlyList<Meter>> MyMetersAsync(ClaimsPrincipal user);
     Task<RiskView?> RiskAsync(ClaimsPrincipal user);
     Task<IReadOnlyList<BacktestRow>?> BacktestAsync(ClaimsPrincipal user, ProductTerms terms);
@@ -86,7 +86,7 @@ public sealed class LedgerInsuranceQueries(NodeHostedService node) : IInsuranceQ
 
     public async Task<IReadOnlyList<ProductVersion>> VersionsAsync(string productId) => InsuranceState.Versions(await StateAsync(), productId).ToList();
 
-    public async Task<PolicyPage> PoliciesAsync(ClaimsPrincipal user, PolicyFilter filter)
+    public async Task<PolicyResults> PoliciesAsync(ClaimsPrincipal user, PolicyFilter filter)
     {
         var list = InsuranceState.Policies(await StateAsync()).Where(p => InsuranceAccess.MaySee(user, p))
             .Where(p => filter.Status is null || p.Status == filter.Status)
@@ -106,7 +106,7 @@ public sealed class LedgerInsuranceQueries(NodeHostedService node) : IInsuranceQ
         };
         if (filter.Descending) sorted = sorted.Reverse();
         var size = Math.Clamp(filter.PageSize, 1, 500);
-        return new PolicyPage(sorted.Skip(Math.Max(0, filter.Page) * size).Take(size).ToList(), list.Count);
+        return new PolicyResults(sorted.Skip(Math.Max(0, filter.Page) * size).Take(size).ToList(), list.Count);
     }
 
     public async Task<Policy?> PolicyAsync(ClaimsPrincipal user, string policyId) =>
@@ -120,7 +120,7 @@ public sealed class LedgerInsuranceQueries(NodeHostedService node) : IInsuranceQ
             : [];
     }
 
-    public async Task<ClaimPage> ClaimsAsync(ClaimsPrincipal user, ClaimFilter filter)
+    public async Task<ClaimResults> ClaimsAsync(ClaimsPrincipal user, ClaimFilter filter)
     {
         var list = InsuranceState.Claims(await StateAsync()).Where(c => InsuranceAccess.MaySee(user, c))
             .Where(c => filter.Status is null || c.Status == filter.Status || (filter.Status == "contested" && c.Dispute is not null))
@@ -137,7 +137,7 @@ public sealed class LedgerInsuranceQueries(NodeHostedService node) : IInsuranceQ
         };
         if (filter.Descending) sorted = sorted.Reverse();
         var size = Math.Clamp(filter.PageSize, 1, 500);
-        return new ClaimPage(sorted.Skip(Math.Max(0, filter.Page) * size).Take(size).ToList(), list.Count);
+        return new ClaimResults(sorted.Skip(Math.Max(0, filter.Page) * size).Take(size).ToList(), list.Count);
     }
 
     public async Task<IReadOnlyList<Meter>> MyMetersAsync(ClaimsPrincipal user) =>
