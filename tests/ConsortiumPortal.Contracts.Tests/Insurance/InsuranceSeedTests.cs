@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using ConsortiumPortal.Chain.Crypto;
-using ConsortiumPortal.Chain.Membership;
 using ConsortiumPortal.Contracts.Insurance;
-using ConsortiumPortal.Seed;
 using ConsortiumPortal.Seed.Insurance;
 
 namespace ConsortiumPortal.Contracts.Tests.Insurance;
@@ -13,12 +9,7 @@ public sealed class InsuranceSeedTests
     [Fact]
     public void The_demo_has_products_policies_and_paid_declined_and_contested_claims()
     {
-        var keys = new ConcurrentDictionary<string, Sm2KeyPair>(StringComparer.Ordinal);
-        Sm2KeyPair KeyFor(string id) => keys.GetOrAdd(id, _ => Sm2.Generate());
-        var demo = new DemoConsortium(KeyFor, new ConsortiumNode("node-1", DemoConsortium.NodeOperator, "", "127.0.0.1:7001", "http://127.0.0.1:5001"), TestChain.GenesisTime);
-        using var chain = new TestChain(demo.Genesis, KeyFor, demo.NodeId);
-        foreach (var wave in demo.Waves(KeyFor, chain.Ledger.Height))
-            Assert.All(chain.Commit([.. wave]), r => TestChain.AssertOk(r));
+        using var chain = SeededDemoChain.Create();
 
         var state = chain.Ledger.Store;
         Assert.Equal([InsuranceSeed.LostLoadProduct, InsuranceSeed.HourlyProduct], InsuranceState.Products(state).Select(p => p.ProductId));
