@@ -135,6 +135,23 @@ public sealed class InsuranceRulesTests : IDisposable
     }
 
     [Fact]
+    public void A_premium_needs_the_holders_funds_and_a_refund_the_insurers_or_the_policy_stays_as_it_was()
+    {
+        using var chain = Create(insurerFunds: 0);
+        TestChain.AssertOk(chain.CommitOne(chain.Publish(Underwriter, "cover", Hourly())));
+        TestChain.AssertOk(chain.CommitOne(chain.Apply(SteelBuyer, "p1", start: G + Day, end: G + 31 * Day)));
+        TestChain.AssertOk(chain.CommitOne(chain.Transfer(SteelBuyer, "data-park", chain.Balance("steel-works") - 100)));
+        chain.Refuse(chain.Policy(SteelBuyer, "payPremium", "p1"), "insufficient funds");
+        TestChain.AssertOk(chain.CommitOne(chain.Deposit(Teller, "steel-works", 1_000_000)));
+        TestChain.AssertOk(chain.CommitOne(chain.Policy(SteelBuyer, "payPremium", "p1")));
+        TestChain.AssertOk(chain.CommitOne(chain.Activate(Underwriter, "p1")));
+        // The insurer spent the premium it received: it cannot refund, so the cancellation is refused.
+        TestChain.AssertOk(chain.CommitOne(chain.Transfer(Underwriter, "data-park", chain.Balance("pic-insure"))));
+        chain.Refuse(chain.Policy(SteelBuyer, "cancel", "p1"), "insufficient funds");
+        Assert.Equal(PolicyStatuses.Active, chain.PolicyOf("p1").Status);
+    }
+
+    [Fact]
     public void A_policy_not_yet_active_gets_no_claim_and_an_unrestored_outage_cannot_be_evaluated()
     {
         TestChain.AssertOk(_chain.CommitOne(_chain.Apply(SteelBuyer, "applied")));
