@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using ConsortiumPortal.Chain.Crypto;
-using ConsortiumPortal.Chain.Membership;
 using ConsortiumPortal.Contracts.Evidence;
-using ConsortiumPortal.Seed;
 using ConsortiumPortal.Seed.Evidence;
 
 namespace ConsortiumPortal.Contracts.Tests.Evidence;
@@ -13,12 +9,7 @@ public sealed class EvidenceSeedTests
     [Fact]
     public void The_demo_evidence_is_anchored_signed_inspected_and_ticketed()
     {
-        var keys = new ConcurrentDictionary<string, Sm2KeyPair>(StringComparer.Ordinal);
-        Sm2KeyPair KeyFor(string id) => keys.GetOrAdd(id, _ => Sm2.Generate());
-        var demo = new DemoConsortium(KeyFor, new ConsortiumNode("node-1", DemoConsortium.NodeOperator, "", "127.0.0.1:7001", "http://127.0.0.1:5001"), TestChain.GenesisTime);
-        using var chain = new TestChain(demo.Genesis, KeyFor, demo.NodeId);
-        foreach (var wave in demo.Waves(KeyFor, chain.Ledger.Height))
-            Assert.All(chain.Commit([.. wave]), r => TestChain.AssertOk(r));
+        using var chain = SeededDemoChain.Create();
 
         var documents = chain.Ledger.Store.Scan(EvidenceKeys.DocumentPrefix).Select(kv => chain.Read<DocumentRecord>(kv.Key)!).ToList();
         var contracts = documents.Where(d => DocumentTypes.IsSupplyContract(d.Type)).ToList();

@@ -29,7 +29,9 @@ public sealed class MeteringSeedTests
             Assert.Equal(MeteringSeed.Days * MeteringState.IntervalsPerDay, readings.Count);
             Assert.All(readings, r => Assert.InRange(r.Wh, 0, meter.CapacityW / 4));
         }
-        var outages = MeteringState.Outages(state).ToList();
+        // Later applications' seeds record outages of their own (insurance); these are the metering seed's two.
+        var ids = MeteringSeed.Outages(genesisTime).Select(o => o.OutageId).ToHashSet();
+        var outages = MeteringState.Outages(state).Where(o => ids.Contains(o.OutageId)).ToList();
         Assert.Equal(2, outages.Count);
         Assert.All(outages, o => { Assert.NotNull(o.End); Assert.False(o.Planned); Assert.NotEmpty(o.MeterIds); });
         var typhoon = outages.Single(o => o.FeederId == "JS-F01");
