@@ -57,7 +57,14 @@ public static class Baselines
     public static long EarliestReading(long eventStart) => DayStartOf(eventStart) - LookbackDays * DayMs + (eventStart - DayStartOf(eventStart)) - AdjustmentFromMs;
 
     /// <summary>The baseline of one meter for the event [eventStart, eventEnd) from its readings (interval start -> Wh).</summary>
-    public static Baseline Compute(string method, long eventStart, long eventEnd, IReadOnlyDictionary<long, long> readings, IReadOnlySet<long> excludedDays)
+    public static Baseline Compute(string method, long eventStart, long eventEnd, IReadOnlyDictionary<long, long> readings, IReadOnlySet<long> excludedDays) =>
+        Compute(method, eventStart, eventEnd, new ReadingLookup(t => readings.TryGetValue(t, out var wh) ? wh : null), excludedDays);
+
+    /// <summary>
+    /// The same from a lookup (interval start -> Wh, null when not recorded) that the method calls only for the intervals it
+    /// needs, each at most once: a contract reads a few hundred point values per meter instead of three weeks of days.
+    /// </summary>
+    public static Baseline Compute(string method, long eventStart, long eventEnd, ReadingLookup readings, IReadOnlySet<long> excludedDays)
     {
         if (!Methods.Contains(method)) throw new ArgumentException($"unknown baseline method {method}", nameof(method));
         if (eventEnd <= eventStart || eventStart % IntervalMs != 0 || eventEnd % IntervalMs != 0)
@@ -111,32 +118,47 @@ public static class Baselines
     }
 
     /// <summary>Per interval from <paramref name="offset"/> past each day's start: the floor of the days' mean (zeros without days).</summary>
-    private static long[] Average(IReadOnlyDictionary<long, long> readings, IReadOnlyList<long> days, long offset, int intervals)
+    private static long[] Average(ReadingLookup readings, IReadOnlyList<long> days, long offset, int intervals)
     {
         var result = new long[intervals];
         if (days.Count == 0) return result;
         for (var i = 0; i < intervals; i++)
         {
             long sum = 0;
-            foreach (var day in days) sum += readings[day + offset + i * IntervalMs];
+            foreach (var day in days) sum += readings[day + offset + i * IntervalMs]!.Value;
             result[i] = FloorDiv(sum, days.Count);
         }
         return result;
     }
 
-    private static bool Complete(IReadOnlyDictionary<long, long> readings, long from, long to)
+    private static bool Complete(ReadingLookup readings, long from, long to)
     {
-        for (var t = from; t < to; t += IntervalMs) if (!readings.ContainsKey(t)) return false;
+        for (var t = from; t < to; t += IntervalMs) if (readings[t] is null) return false;
         return true;
     }
 
-    private static long Energy(IReadOnlyDictionary<long, long> readings, long from, long to)
+    private static long Energy(ReadingLookup readings, long from, long to)
     {
         long sum = 0;
-        for (var t = from; t < to; t += IntervalMs) sum += readings[t];
+        for (var t = from; t < to; t += IntervalMs) sum += readings[t]!.Value;
         return sum;
     }
 
     /// <summary>Floor division (towards minus infinity) so a net meter's negative intervals round the same way on every node.</summary>
     internal static long FloorDiv(long a, long b) => a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
+/// <summary>A meter's readings by interval start, read on demand and remembered (null: not recorded).</summary>
+public sealed class ReadingLookup(Func<long, long?> read)
+{
+    private readonly Dictionary<long, long?> _seen = [];
+
+    public long? this[long intervalStart]
+    {
+        get
+        {
+            if (!_seen.TryGetValue(intervalStart, out var wh)) _seen[intervalStart] = wh = read(intervalStart);
+            return wh;
+        }
+    }
 }

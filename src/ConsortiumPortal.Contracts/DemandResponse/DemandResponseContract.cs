@@ -13,6 +13,9 @@ namespace ConsortiumPortal.Contracts.DemandResponse;
 /// <summary>A meter's enrolment in an event, indexed under the meter: the day is a prior event day for its later baselines.</summary>
 public sealed record DrMeterEvent(string EventId, long Day);
 
+/// <summary>Every event a meter is enrolled in (not cancelled, not opted out of), ordered by event id.</summary>
+public sealed record DrMeterEvents(IReadOnlyList<DrMeterEvent> Events);
+
 /// <summary>
 /// Demand response (docs/demand-response.md), modelled on OpenADR 3's programs, events and reports.
 /// <list type="bullet">
@@ -132,7 +135,7 @@ public sealed partial class DemandResponseContract : Contract
         // Enrolments stay as history; their obligations close and their day stops counting as an event day.
         foreach (var (_, enrolment) in ctx.State.Scan<DrEnrolment>(EnrolmentsOf(ev.EventId)).ToList())
         {
-            foreach (var meter in enrolment.MeterIds) ctx.State.Delete(MeterEventKey(meter, ev.EventId));
+            foreach (var meter in enrolment.MeterIds) UnindexMeterEvent(ctx, meter, ev.EventId);
             ctx.State.Delete(PendingKey(ev.EventId, enrolment.ParticipantId));
             OpenObligations.Close(ctx.State, enrolment.ParticipantId, ObligationKind, ev.EventId);
         }
@@ -215,7 +218,8 @@ public sealed partial class DemandResponseContract : Contract
         foreach (var meterId in meterIds)
         {
             ctx.State.Put(EventMeterKey(ev.EventId, meterId), new { participantId = participant });
-            ctx.State.Put(MeterEventKey(meterId, ev.EventId), new DrMeterEvent(ev.EventId, day));
+            var events = ctx.State.Get<DrMeterEvents>(MeterEventsKey(meterId))?.Events ?? [];
+            ctx.State.Put(MeterEventsKey(meterId), new DrMeterEvents([.. events.Append(new DrMeterEvent(ev.EventId, day)).OrderBy(e => e.EventId, StringComparer.Ordinal)]));
         }
         OpenObligations.Open(ctx.State, participant, ObligationKind, ev.EventId);
         ctx.State.Put(EventKey(ev.EventId), ev with { Participants = ev.Participants + 1, CommittedW = ev.CommittedW + args.CommittedW });
@@ -237,7 +241,7 @@ public sealed partial class DemandResponseContract : Contract
         foreach (var meterId in enrolment.MeterIds)
         {
             ctx.State.Delete(EventMeterKey(ev.EventId, meterId));
-            ctx.State.Delete(MeterEventKey(meterId, ev.EventId));
+            UnindexMeterEvent(ctx, meterId, ev.EventId);
         }
         OpenObligations.Close(ctx.State, participant, ObligationKind, ev.EventId);
         ctx.State.Put(EventKey(ev.EventId), ev with { Participants = ev.Participants - 1, CommittedW = ev.CommittedW - enrolment.CommittedW });
@@ -344,6 +348,13 @@ public sealed partial class DemandResponseContract : Contract
             }
         }
         return days;
+    }
+
+    private static void UnindexMeterEvent(ContractContext ctx, string meterId, string eventId)
+    {
+        var remaining = (ctx.State.Get<DrMeterEvents>(MeterEventsKey(meterId))?.Events ?? []).Where(e => e.EventId != eventId).ToArray();
+        if (remaining.Length == 0) ctx.State.Delete(MeterEventsKey(meterId));
+        else ctx.State.Put(MeterEventsKey(meterId), new DrMeterEvents(remaining));
     }
 
     // ---- rules ----------------------------------------------------------------------------------------------------

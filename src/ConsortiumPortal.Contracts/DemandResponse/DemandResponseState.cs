@@ -27,9 +27,8 @@ public static class DemandResponseState
     public static string ResultKey(string eventId, string participantId) => $"{ResultPrefix}{eventId}/{participantId}";
     /// <summary>Which participant enrolled a meter in an event: a meter bids once per event.</summary>
     public static string EventMeterKey(string eventId, string meterId) => $"{EventMeterPrefix}{eventId}/{meterId}";
-    /// <summary>The events a meter is enrolled in (value: the event's UTC day start): its prior event days, excluded from baselines.</summary>
-    public static string MeterEventsOf(string meterId) => $"{MeterEventPrefix}{meterId}/";
-    public static string MeterEventKey(string meterId, string eventId) => $"{MeterEventPrefix}{meterId}/{eventId}";
+    /// <summary>The events a meter is enrolled in, with their UTC days: its prior event days, excluded from baselines (one point read).</summary>
+    public static string MeterEventsKey(string meterId) => MeterEventPrefix + meterId;
     public static string MemberKey(string aggregatorId, string meterId) => $"{MemberPrefix}{aggregatorId}/{meterId}";
     public static string MembersOf(string aggregatorId) => $"{MemberPrefix}{aggregatorId}/";
     public static string MeterAggregatorKey(string meterId) => MeterAggregatorPrefix + meterId;

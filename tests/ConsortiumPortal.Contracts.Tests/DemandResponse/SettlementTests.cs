@@ -159,7 +159,7 @@ public sealed class SettlementTests : IDisposable
         Assert.Null(_chain.Result("E-1", "consumer-one"));
         Assert.Equal(DrEventStatus.Cancelled, _chain.Event("E-1").Status);
         Assert.Empty(_chain.Ledger.Store.Scan(OpenObligations.Prefix + "consumer-one/"));
-        Assert.Empty(_chain.Ledger.Store.Scan(DemandResponseState.MeterEventsOf("M-1")));
+        Assert.Null(_chain.Ledger.Store.Get(DemandResponseState.MeterEventsKey("M-1")));
     }
 
     [Fact]
