@@ -2,6 +2,7 @@ using ConsortiumPortal.Cli;
 using ConsortiumPortal.Components;
 using ConsortiumPortal.Features.Cluster;
 using ConsortiumPortal.Features.Dashboard;
+using ConsortiumPortal.Features.DemandResponse;
 using ConsortiumPortal.Features.Evidence;
 using ConsortiumPortal.Features.Explorer;
 using ConsortiumPortal.Features.Ledger;
@@ -32,6 +33,7 @@ builder.AddMetering();                       // meters, readings, outages, CSV i
 builder.AddCluster();                        // cluster status, health probes, metrics counters: Features/Cluster/
 builder.AddRegistry();                       // market registration, governance, credit ratings: Features/Registry/
 builder.AddEvidence();                       // documents anchored by hash, inspections, work tickets: Features/Evidence/
+builder.AddDemandResponse();                // programmes, events, enrolment, live view, settlement job: Features/DemandResponse/
 builder.AddPortalJobs();                     // Hangfire, chain-event subscribers, recurring jobs, Jobs page: Jobs/
 builder.Services.AddProblemDetails();
 
@@ -53,6 +55,7 @@ app.MapEvidenceApi();                        // /api/evidence (verification by h
 app.MapMeteringApi();                        // /api/metering: meters, readings, outages: Features/Metering/
 app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
 app.MapRegistryApi();                        // /api/registry: applications, review, disclosure board, proposals, ratings: Features/Registry/
+app.MapDemandResponseApi();                 // /api/dr: OpenADR-like programs, events, reports: Features/DemandResponse/
 app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/
 
 await app.RunAsync();

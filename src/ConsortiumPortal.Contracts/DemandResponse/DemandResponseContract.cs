@@ -280,7 +280,7 @@ public sealed partial class DemandResponseContract : Contract
         }
 
         var program = ctx.State.Get<DrProgram>(ProgramKey(ev.ProgramId))!;
-        var outageDays = OutageDays(ctx, ev);
+        var outageDays = Performance.OutageDays(ctx.State.Scan<Outage>(MeteringState.OutagePrefix).Select(p => p.Value), ev);
         int settled = 0, pending = 0;
         long incentive = 0, penalty = 0, delivered = 0;
         foreach (var participant in candidates)
@@ -330,24 +330,6 @@ public sealed partial class DemandResponseContract : Contract
         foreach (var share in result.Shares)
             if (share.OrganisationId != result.ParticipantId && share.AmountFen > 0)
                 SettlementAccounts.Transfer(ctx.State, result.ParticipantId, share.OrganisationId, share.AmountFen);
-    }
-
-    /// <summary>Per meter, the UTC days any outage of it touched (open outages: up to the event's end).</summary>
-    private static Dictionary<string, HashSet<long>> OutageDays(ContractContext ctx, DrEvent ev)
-    {
-        var days = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
-        var from = Baselines.EarliestReading(ev.Start);
-        foreach (var (_, outage) in ctx.State.Scan<Outage>(MeteringState.OutagePrefix))
-        {
-            var end = outage.End ?? ev.End;
-            if (end <= from || outage.Start >= ev.End) continue;
-            foreach (var meterId in outage.MeterIds)
-            {
-                if (!days.TryGetValue(meterId, out var set)) days[meterId] = set = [];
-                for (var day = Baselines.DayStartOf(Math.Max(outage.Start, from)); day < end; day += Baselines.DayMs) set.Add(day);
-            }
-        }
-        return days;
     }
 
     private static void UnindexMeterEvent(ContractContext ctx, string meterId, string eventId)

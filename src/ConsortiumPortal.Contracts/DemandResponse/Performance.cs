@@ -14,6 +14,24 @@ public static class Performance
 {
     public const long WhPerKwh = 1000;
 
+    /// <summary>Per meter, the UTC days any outage of it touched within the event's look-back (open outages: up to the event's end).</summary>
+    public static Dictionary<string, HashSet<long>> OutageDays(IEnumerable<Outage> outages, DrEvent ev)
+    {
+        var days = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
+        var from = Baselines.EarliestReading(ev.Start);
+        foreach (var outage in outages)
+        {
+            var end = outage.End ?? ev.End;
+            if (end <= from || outage.Start >= ev.End) continue;
+            foreach (var meterId in outage.MeterIds)
+            {
+                if (!days.TryGetValue(meterId, out var set)) days[meterId] = set = [];
+                for (var day = Baselines.DayStartOf(Math.Max(outage.Start, from)); day < end; day += Baselines.DayMs) set.Add(day);
+            }
+        }
+        return days;
+    }
+
     /// <summary>
     /// A meter's readings from <paramref name="from"/> to <paramref name="to"/>, read with one prefix scan per calendar month
     /// (metering keys are .../{meter}/{yyyyMMdd}/{HHmm}): the store's cost is ~40 us a query and ~3 us a row, so one query for
