@@ -2,7 +2,9 @@ using System.Security.Claims;
 using ConsortiumPortal.Chain.Execution;
 using ConsortiumPortal.Contracts.DemandResponse;
 using ConsortiumPortal.Features.Ledger;
+using ConsortiumPortal.Features.Metering;
 using ConsortiumPortal.Identity;
+using ConsortiumPortal.Node;
 
 namespace ConsortiumPortal.Features.DemandResponse;
 
@@ -103,49 +105,53 @@ public static class DemandResponseApi
 
     // ---- writes ---------------------------------------------------------------------------------------------------
 
-    private static Task<IResult> DefineProgramAsync(ProgramRequest r, ClaimsPrincipal user, PersonSigner signer)
+    private static Task<IResult> DefineProgramAsync(ProgramRequest r, ClaimsPrincipal user, MeteringSigner signer, NodeHostedService node)
     {
         if (r.IncentiveYuanPerKwh * 100 % 1 != 0 || r.PenaltyYuanPerKwh * 100 % 1 != 0)
             return Task.FromResult(Bad("prices are in yuan/kWh with at most two decimals (whole fen)"));
-        return WriteAsync(user, signer, Roles.GridCompany, "defineProgram", new DemandResponseContract.DefineProgramArgs(r.ProgramId, r.ProgramName, r.BaselineMethod,
+        return WriteAsync(user, signer, node, Roles.GridCompany, "defineProgram", new DemandResponseContract.DefineProgramArgs(r.ProgramId, r.ProgramName, r.BaselineMethod,
             (long)(r.IncentiveYuanPerKwh * 100), (long)(r.PenaltyYuanPerKwh * 100), r.MinPerformancePercent * 10L, r.NoticeMinutes * 60_000L, r.MinCommittedW, r.Provinces));
     }
 
-    private static Task<IResult> PublishAsync(EventRequest r, ClaimsPrincipal user, PersonSigner signer) =>
-        WriteAsync(user, signer, Roles.GridCompany, "publishEvent", new DemandResponseContract.PublishEventArgs(r.EventId, r.ProgramId, Blank(r.FeederId), Blank(r.Province),
+    private static Task<IResult> PublishAsync(EventRequest r, ClaimsPrincipal user, MeteringSigner signer, NodeHostedService node) =>
+        WriteAsync(user, signer, node, Roles.GridCompany, "publishEvent", new DemandResponseContract.PublishEventArgs(r.EventId, r.ProgramId, Blank(r.FeederId), Blank(r.Province),
             r.Start.ToUnixTimeMilliseconds(), r.Start.ToUnixTimeMilliseconds() + r.DurationMinutes * 60_000L, r.TargetW));
 
-    private static Task<IResult> UpdateAsync(string eventId, EventUpdateRequest r, ClaimsPrincipal user, PersonSigner signer) =>
-        WriteAsync(user, signer, Roles.GridCompany, "updateEvent", new DemandResponseContract.UpdateEventArgs(eventId, r.Start.ToUnixTimeMilliseconds(),
+    private static Task<IResult> UpdateAsync(string eventId, EventUpdateRequest r, ClaimsPrincipal user, MeteringSigner signer, NodeHostedService node) =>
+        WriteAsync(user, signer, node, Roles.GridCompany, "updateEvent", new DemandResponseContract.UpdateEventArgs(eventId, r.Start.ToUnixTimeMilliseconds(),
             r.Start.ToUnixTimeMilliseconds() + r.DurationMinutes * 60_000L, r.TargetW));
 
-    private static Task<IResult> CancelAsync(string eventId, string? reason, ClaimsPrincipal user, PersonSigner signer) =>
+    private static Task<IResult> CancelAsync(string eventId, string? reason, ClaimsPrincipal user, MeteringSigner signer, NodeHostedService node) =>
         string.IsNullOrWhiteSpace(reason) ? Task.FromResult(Bad("say why: ?reason=...")) :
-        WriteAsync(user, signer, Roles.GridCompany, "cancelEvent", new DemandResponseContract.CancelEventArgs(eventId, reason));
+        WriteAsync(user, signer, node, Roles.GridCompany, "cancelEvent", new DemandResponseContract.CancelEventArgs(eventId, reason));
 
-    private static Task<IResult> EnrolAsync(string eventId, EnrolRequest r, ClaimsPrincipal user, PersonSigner signer) =>
-        WriteAsync(user, signer, null, "enrol", new DemandResponseContract.EnrolArgs(eventId, r.MeterIds ?? [], r.CommittedW));
+    private static Task<IResult> EnrolAsync(string eventId, EnrolRequest r, ClaimsPrincipal user, MeteringSigner signer, NodeHostedService node) =>
+        WriteAsync(user, signer, node, null, "enrol", new DemandResponseContract.EnrolArgs(eventId, r.MeterIds ?? [], r.CommittedW));
 
-    private static Task<IResult> OptOutAsync(string eventId, ClaimsPrincipal user, PersonSigner signer) =>
-        WriteAsync(user, signer, null, "optOut", new DemandResponseContract.EventArgs(eventId));
+    private static Task<IResult> OptOutAsync(string eventId, ClaimsPrincipal user, MeteringSigner signer, NodeHostedService node) =>
+        WriteAsync(user, signer, node, null, "optOut", new DemandResponseContract.EventArgs(eventId));
 
-    private static Task<IResult> SettleAsync(string eventId, SettleRequest? r, ClaimsPrincipal user, PersonSigner signer) =>
-        WriteAsync(user, signer, Roles.GridCompany, "settleEvent", new DemandResponseContract.SettleEventArgs(eventId, r?.Participants, r?.Limit));
+    private static Task<IResult> SettleAsync(string eventId, SettleRequest? r, ClaimsPrincipal user, MeteringSigner signer, NodeHostedService node) =>
+        WriteAsync(user, signer, node, Roles.GridCompany, "settleEvent", new DemandResponseContract.SettleEventArgs(eventId, r?.Participants, r?.Limit));
 
-    private static Task<IResult> AuthoriseAsync(string meterId, AggregatorRequest r, ClaimsPrincipal user, PersonSigner signer) =>
-        WriteAsync(user, signer, Roles.Consumer, "authoriseAggregator", new DemandResponseContract.AggregatorArgs(meterId, r.AggregatorId));
+    private static Task<IResult> AuthoriseAsync(string meterId, AggregatorRequest r, ClaimsPrincipal user, MeteringSigner signer, NodeHostedService node) =>
+        WriteAsync(user, signer, node, Roles.Consumer, "authoriseAggregator", new DemandResponseContract.AggregatorArgs(meterId, r.AggregatorId));
 
-    private static Task<IResult> RevokeAsync(string meterId, ClaimsPrincipal user, PersonSigner signer) =>
-        WriteAsync(user, signer, Roles.Consumer, "revokeAggregator", new DemandResponseContract.MeterArgs(meterId));
+    private static Task<IResult> RevokeAsync(string meterId, ClaimsPrincipal user, MeteringSigner signer, NodeHostedService node) =>
+        WriteAsync(user, signer, node, Roles.Consumer, "revokeAggregator", new DemandResponseContract.MeterArgs(meterId));
 
-    /// <summary>Checks the role for a clear 403 (the contract checks again, with the organisation), signs as the person, waits for the block.</summary>
-    private static async Task<IResult> WriteAsync(ClaimsPrincipal user, PersonSigner signer, string? role, string method, object args)
+    /// <summary>
+    /// Checks the role for a clear 403 (the contract checks again, with the organisation), signs as the person (or, for an
+    /// organisation's API key, as the organisation on its own node: <see cref="MeteringSigner"/>), waits for the block.
+    /// </summary>
+    private static async Task<IResult> WriteAsync(ClaimsPrincipal user, MeteringSigner signer, NodeHostedService node, string? role, string method, object args)
     {
-        if (user.CertificateId() is null)
-            return LedgerApi.Problem(StatusCodes.Status403Forbidden, "person-required", "demand-response writes are signed by a person: use a person's API key or sign in");
         if (role is not null ? !user.IsInRole(role) : !DrAccess.MayEnrol(user))
             return LedgerApi.Problem(StatusCodes.Status403Forbidden, "forbidden", role is null ? "only a Consumer or an Aggregator enrols" : $"only a {role} may do this");
-        var outcome = await signer.SubmitAsync(user, DemandResponseContract.ContractName, method, args);
+        var (certificate, problem) = await signer.ResolveAsync(user);
+        if (certificate is null) return LedgerApi.Problem(StatusCodes.Status403Forbidden, "cannot-sign-here", problem!);
+        var tx = await signer.SignAsync(certificate, DemandResponseContract.ContractName, method, args);
+        var outcome = await (await node.Runtime).Node.SubmitAsync(tx);
         if (outcome.Refusal is { } refusal) return LedgerApi.Problem(StatusCodes.Status409Conflict, refusal.Code.ToString(), refusal.Message, outcome.TxId);
         if (outcome.Result is not { Succeeded: true } result)
             return LedgerApi.Problem(StatusCodes.Status422UnprocessableEntity, "refused-by-contract", outcome.Result?.Error ?? "refused", outcome.TxId);
