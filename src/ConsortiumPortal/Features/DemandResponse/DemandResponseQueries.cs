@@ -32,7 +32,7 @@ public static class DrAccess
 
 public sealed record DrEventFilter(string? ProgramId = null, string? Status = null, int Page = 0, int PageSize = 25, string? SortBy = null, bool Descending = true);
 
-public sealed record DrEventPage(IReadOnlyList<DrEvent> Items, int Total);
+public sealed record DrEventList(IReadOnlyList<DrEvent> Items, int Total);
 
 /// <summary>One point of the live curve: target and delivered reduction (average kW over the interval, W) and whether its readings are in.</summary>
 public sealed record DrCurvePoint(long IntervalStart, long TargetW, long CommittedW, long BaselineWh, long? ActualWh, long? DeliveredW);
@@ -52,7 +52,7 @@ public sealed class DemandResponseQueries(NodeHostedService node)
 
     public async Task<DrProgram?> ProgramAsync(string programId) => Read<DrProgram>(await StateAsync(), DemandResponseState.ProgramKey(programId));
 
-    public async Task<DrEventPage> EventsAsync(ClaimsPrincipal user, DrEventFilter filter)
+    public async Task<DrEventList> EventsAsync(ClaimsPrincipal user, DrEventFilter filter)
     {
         var events = (await StateAsync()).Scan(DemandResponseState.EventPrefix).Select(p => Parse<DrEvent>(p.Value))
             .Where(e => DrAccess.MaySee(user, e))
@@ -68,7 +68,7 @@ public sealed class DemandResponseQueries(NodeHostedService node)
         };
         if (filter.Descending) sorted = sorted.Reverse();
         var pageSize = Math.Clamp(filter.PageSize, 1, 200);
-        return new DrEventPage(sorted.Skip(Math.Max(0, filter.Page) * pageSize).Take(pageSize).ToList(), events.Count);
+        return new DrEventList(sorted.Skip(Math.Max(0, filter.Page) * pageSize).Take(pageSize).ToList(), events.Count);
     }
 
     public async Task<DrEvent?> EventAsync(ClaimsPrincipal user, string eventId) =>
