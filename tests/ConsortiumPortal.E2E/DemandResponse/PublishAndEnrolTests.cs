@@ -14,6 +14,9 @@ public sealed class PublishAndEnrolTests(ITestOutputHelper output) : PortalBrows
 {
     private const string EventId = "E2E-DR-1";
 
+    /// <summary>MudBlazor puts a text field's user attributes on its input (or, in some versions, on the wrapper).</summary>
+    private static string Input(string testId) => $"input[data-testid={testId}], [data-testid={testId}] input";
+
     [Fact]
     public async Task The_grid_company_publishes_an_event_and_a_consumer_enrols_in_it()
     {
@@ -24,8 +27,8 @@ public sealed class PublishAndEnrolTests(ITestOutputHelper output) : PortalBrows
             await grid.GetByRole(AriaRole.Tab, new() { Name = "Publish" }).ClickAsync();
             await grid.Locator("[data-testid=publish-program]").ClickAsync();
             await grid.Locator(".mud-popover-open .mud-list-item", new() { HasText = "East China summer peak shaving" }).ClickAsync();
-            await grid.Locator("[data-testid=publish-event-id] input").FillAsync(EventId);
-            await grid.Locator("[data-testid=publish-target] input").FillAsync("5000");
+            await grid.Locator(Input("publish-event-id")).FillAsync(EventId);
+            await grid.Locator(Input("publish-target")).FillAsync("5000");
             await CommitAsync(grid, () => grid.Locator("[data-testid=publish-submit]").ClickAsync());
         });
 
@@ -36,7 +39,7 @@ public sealed class PublishAndEnrolTests(ITestOutputHelper output) : PortalBrows
             await consumer.Locator("[data-testid=enrol-meters]").ClickAsync();
             await consumer.Locator(".mud-popover-open .mud-list-item", new() { HasText = "M-DATA-01" }).ClickAsync();
             await consumer.Keyboard.PressAsync("Escape");
-            await consumer.Locator("[data-testid=enrol-committed] input").FillAsync("2000");
+            await consumer.Locator(Input("enrol-committed")).FillAsync("2000");
             await CommitAsync(consumer, () => consumer.Locator("[data-testid=enrol-submit]").ClickAsync());
             await consumer.Locator("[data-testid=enrolled]").WaitForAsync();
             Check((await consumer.Locator("[data-testid=enrolled]").InnerTextAsync()).Contains("2 MW"), "the enrolment shows the 2 MW commitment");
