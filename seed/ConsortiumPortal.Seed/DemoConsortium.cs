@@ -128,5 +128,6 @@ public sealed class DemoConsortium
         new Metering.MeteringSeed(),
         new Evidence.EvidenceSeed(),
         new Insurance.InsuranceSeed(),
+        new DemandResponse.DemandResponseSeed(),
     ];
 }

@@ -18,5 +18,6 @@ public static class ConsortiumContracts
         new MeterStatementsContract(),
         new EvidenceContract(),
         new Insurance.InsuranceContract(),
+        new DemandResponse.DemandResponseContract(),
     ];
 }

@@ -2,6 +2,7 @@ using ConsortiumPortal.Cli;
 using ConsortiumPortal.Components;
 using ConsortiumPortal.Features.Cluster;
 using ConsortiumPortal.Features.Dashboard;
+using ConsortiumPortal.Features.DemandResponse;
 using ConsortiumPortal.Features.Evidence;
 using ConsortiumPortal.Features.Explorer;
 using ConsortiumPortal.Features.Insurance;
@@ -34,6 +35,7 @@ builder.AddCluster();                        // cluster status, health probes, m
 builder.AddRegistry();                       // market registration, governance, credit ratings: Features/Registry/
 builder.AddEvidence();                       // documents anchored by hash, inspections, work tickets: Features/Evidence/
 builder.AddInsurance();                      // outage insurance: products, policies, automatic claims: Features/Insurance/
+builder.AddDemandResponse();                // programmes, events, enrolment, live view, settlement job: Features/DemandResponse/
 builder.AddPortalJobs();                     // Hangfire, chain-event subscribers, recurring jobs, Jobs page: Jobs/
 builder.Services.AddProblemDetails();
 
@@ -56,6 +58,7 @@ app.MapMeteringApi();                        // /api/metering: meters, readings,
 app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
 app.MapRegistryApi();                        // /api/registry: applications, review, disclosure board, proposals, ratings: Features/Registry/
 app.MapInsuranceApi();                       // /api/insurance: products, policies, claims, risk, back-test: Features/Insurance/
+app.MapDemandResponseApi();                 // /api/dr: OpenADR-like programs, events, reports: Features/DemandResponse/
 app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/
 
 await app.RunAsync();
