@@ -35,7 +35,7 @@ builder.AddCluster();                        // cluster status, health probes, m
 builder.AddRegistry();                       // market registration, governance, credit ratings: Features/Registry/
 builder.AddEvidence();                       // documents anchored by hash, inspections, work tickets: Features/Evidence/
 builder.AddInsurance();                      // outage insurance: products, policies, automatic claims: Features/Insurance/
-builder.AddDemandResponse();                // programmes, events, enrolment, live view, settlement job: Features/DemandResponse/
+builder.AddDemandResponse();                 // programmes, events, enrolment, live view, settlement job: Features/DemandResponse/
 builder.AddPortalJobs();                     // Hangfire, chain-event subscribers, recurring jobs, Jobs page: Jobs/
 builder.Services.AddProblemDetails();
 
@@ -58,7 +58,7 @@ app.MapMeteringApi();                        // /api/metering: meters, readings,
 app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
 app.MapRegistryApi();                        // /api/registry: applications, review, disclosure board, proposals, ratings: Features/Registry/
 app.MapInsuranceApi();                       // /api/insurance: products, policies, claims, risk, back-test: Features/Insurance/
-app.MapDemandResponseApi();                 // /api/dr: OpenADR-like programs, events, reports: Features/DemandResponse/
+app.MapDemandResponseApi();                  // /api/dr: OpenADR-like programs, events, reports: Features/DemandResponse/
 app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/
 
 await app.RunAsync();
