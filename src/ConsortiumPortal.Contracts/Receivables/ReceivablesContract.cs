@@ -216,6 +216,7 @@ public sealed class ReceivablesContract : Contract
         ContractContext.Require(args.ValidUntil > ctx.BlockTime, "a quote must be valid into the future");
         ContractContext.Require(args.ValidUntil < r.MaturityAt, "a quote must expire before the voucher matures");
         var (days, proceeds) = Proceeds(r.FaceFen, args.DiscountBps, r.MaturityAt, ctx.BlockTime);
+        ContractContext.Require(proceeds > 0, "the discount would take the whole face amount");
         ctx.State.Put(ReceivableKeys.Financing(r.Id), r with
         {
             Status = FinancingStatus.Quoted, DiscountBps = args.DiscountBps, QuotedAt = ctx.BlockTime, QuoteValidUntil = args.ValidUntil,
@@ -286,14 +287,14 @@ public sealed class ReceivablesContract : Contract
     /// <summary>
     /// Discounted proceeds P = F * (1 - d * days / 360), d in basis points a year. Days are whole days to maturity,
     /// rounded up (a started day is charged). The discount F * d * days / 3,600,000 is rounded half up to a fen, in
-    /// 128-bit integers, and P = F - discount (at least 1 fen: rates and terms are bounded).
+    /// 128-bit integers, and P = F - discount. A quote whose discount would take the whole face amount is refused.
     /// </summary>
     public static (long Days, long ProceedsFen) Proceeds(long faceFen, long discountBps, long maturityAt, long now)
     {
         var days = Math.Max(1, (maturityAt - now + DayMs - 1) / DayMs);
         var numerator = (Int128)faceFen * discountBps * days;
         var discount = (long)((numerator + 1_800_000) / 3_600_000);
-        return (days, Math.Max(1, faceFen - discount));
+        return (days, faceFen - discount);
     }
 
     // ---- maturity settlement -----------------------------------------------------------------------------------
