@@ -7,6 +7,7 @@ using ConsortiumPortal.Features.Explorer;
 using ConsortiumPortal.Features.Ledger;
 using ConsortiumPortal.Features.Metering;
 using ConsortiumPortal.Features.Organisation;
+using ConsortiumPortal.Features.Receivables;
 using ConsortiumPortal.Features.Registry;
 using ConsortiumPortal.Features.Settlement;
 using ConsortiumPortal.Features.Verify;
@@ -32,6 +33,7 @@ builder.AddMetering();                       // meters, readings, outages, CSV i
 builder.AddCluster();                        // cluster status, health probes, metrics counters: Features/Cluster/
 builder.AddRegistry();                       // market registration, governance, credit ratings: Features/Registry/
 builder.AddEvidence();                       // documents anchored by hash, inspections, work tickets: Features/Evidence/
+builder.AddReceivables();                    // supply-chain receivables: vouchers, financing, maturity job: Features/Receivables/
 builder.AddPortalJobs();                     // Hangfire, chain-event subscribers, recurring jobs, Jobs page: Jobs/
 builder.Services.AddProblemDetails();
 
@@ -53,6 +55,7 @@ app.MapEvidenceApi();                        // /api/evidence (verification by h
 app.MapMeteringApi();                        // /api/metering: meters, readings, outages: Features/Metering/
 app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
 app.MapRegistryApi();                        // /api/registry: applications, review, disclosure board, proposals, ratings: Features/Registry/
+app.MapReceivablesApi();                     // /api/receivables: vouchers, lineage, financing, calendar, reports: Features/Receivables/
 app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/
 
 await app.RunAsync();
