@@ -196,7 +196,6 @@ public sealed class ReceivablesContract : Contract
         var v = Get(ctx.State, args.VoucherId);
         RequireHolderMayMove(ctx, v, "finance");
         RequireOrganisation(ctx.State, args.Bank, Roles.Bank, "a bank");
-        ContractContext.Require(v.MaturityAt - ctx.BlockTime >= DayMs, "a voucher with less than a day to maturity is not financed");
         var id = NextId(ctx.State, ReceivableKeys.FinancingSequence, ReceivableKeys.FinancingId);
         var request = new FinancingRequest(id, v.Id, v.RootId, v.Holder, args.Bank, v.FaceFen, v.MaturityAt, FinancingStatus.Applied, ctx.BlockTime);
         ctx.State.Put(ReceivableKeys.Financing(id), request);
