@@ -32,6 +32,19 @@ public sealed class ReceivablesComponentTests : ReceivablesComponentTestBase
     }
 
     [Fact]
+    public void The_issuer_sees_the_suppliers_acceptance_arrive_live_when_its_block_commits()
+    {
+        Queries.Vouchers.Add(V("RV000001", "cable-co", 1_000_000_00, VoucherStatus.Pending));
+        SignIn("grid-east/operator", "GridCompany");
+        var cut = RenderVoucher("RV000001");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=cancel-issue]"));
+        Queries.Vouchers[0] = Queries.Vouchers[0] with { Status = VoucherStatus.Active };
+        Blocks.Raise(new Components.BlockSummary(7, new string('f', 64), 1, 1, 0, "node-1", ["cable-co/operator"]));
+        cut.WaitForAssertion(() => Assert.Equal("active", cut.Find("[data-testid=voucher-status]").GetAttribute("data-status")));
+        Assert.Empty(cut.FindAll("[data-testid=cancel-issue]"));
+    }
+
+    [Fact]
     public void Another_organisation_sees_no_action_and_the_issuer_may_only_cancel_before_acceptance()
     {
         Queries.Vouchers.Add(V("RV000001", "cable-co", 1_000_000_00, VoucherStatus.Pending));

@@ -74,6 +74,7 @@ public abstract class ReceivablesComponentTestBase : IAsyncLifetime
     protected BunitContext Ctx { get; } = new();
     protected FakeReceivablesQueries Queries { get; } = new();
     protected FakeReceivablesActions Actions { get; } = new();
+    protected Dashboard.FakeBlockStream Blocks { get; } = new();
 
     protected ReceivablesComponentTestBase()
     {
@@ -82,6 +83,7 @@ public abstract class ReceivablesComponentTestBase : IAsyncLifetime
         Ctx.Services.AddLocalization();
         Ctx.Services.AddSingleton<IReceivablesQueries>(Queries);
         Ctx.Services.AddSingleton<IReceivablesActions>(Actions);
+        Ctx.Services.AddSingleton<Features.Dashboard.IBlockStream>(Blocks);
     }
 
     protected void SignIn(string certificateId, params string[] roles)
