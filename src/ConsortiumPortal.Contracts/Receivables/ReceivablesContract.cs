@@ -123,10 +123,10 @@ public sealed class ReceivablesContract : Contract
         ContractContext.Require(amounts.Count is >= 2 and <= MaxParts, $"a split makes 2 to {MaxParts} parts");
         foreach (var amount in amounts)
         {
-            ContractContext.Require(amount > 0, "every part must be a positive number of fen");
+            ContractContext.Require(amount > 0 && amount <= v.FaceFen, "every part must be a positive number of fen, at most the face amount");
             ContractContext.Require(amount >= v.MinSplitFen, $"part of {amount} fen is below the minimum split amount of {v.MinSplitFen} fen");
         }
-        // Each part is positive and at most 20 parts of at most 2^53: the sum cannot overflow a long.
+        // At most 20 parts, each at most the face amount (< 2^53): the sum cannot overflow a long.
         var sum = amounts.Sum();
         ContractContext.Require(sum == v.FaceFen, $"parts sum to {sum} fen, not the voucher's {v.FaceFen} fen");
 

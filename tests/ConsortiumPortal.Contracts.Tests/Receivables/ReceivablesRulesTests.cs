@@ -78,6 +78,7 @@ public sealed class ReceivablesRulesTests : IDisposable
         _chain.Refuse(_chain.R(Tier1, "split", new SplitArgs(id, [600_000, 400_001])), "not the voucher's");
         _chain.Refuse(_chain.R(Tier1, "split", new SplitArgs(id, [1_000_000])), "2 to 20 parts");
         _chain.Refuse(_chain.R(Tier1, "split", new SplitArgs(id, [1_200_000, -200_000])), "positive");
+        _chain.Refuse(_chain.R(Tier1, "split", new SplitArgs(id, [Chain.Encoding.CanonicalJson.MaxSafeInteger, 1])), "at most the face amount");
         _chain.Refuse(_chain.R(Tier2, "split", new SplitArgs(id, [500_000, 500_000])), "only the holder");
         var parts = _chain.SplitOk(Tier1, id, 600_000, 400_000);
         Assert.Equal(VoucherStatus.Split, _chain.Voucher(id).Status);
