@@ -365,6 +365,28 @@ public sealed class ReceivablesContract : Contract
         return report;
     }
 
+    /// <summary>
+    /// The issuer pays what a part was left owing at maturity, in full, to the same beneficiary. It is recorded as a late
+    /// payment of the issuer (days late, rounded up); when every part of the root is paid the issuer's obligation closes.
+    /// </summary>
+    [ContractMethod("payOverdue")]
+    public object PayOverdue(ContractContext ctx, VoucherArgs args)
+    {
+        var v = Get(ctx.State, args.VoucherId);
+        RequireActsFor(ctx, v.Issuer, "only the issuer pays an overdue voucher");
+        ContractContext.Require(v.Status == VoucherStatus.Overdue, $"voucher {v.Id} is {v.Status}, not overdue");
+        var amount = v.OverdueFen;
+        SettlementAccounts.Transfer(ctx.State, v.Issuer, v.Beneficiary, amount);
+        ctx.State.Put(ReceivableKeys.Voucher(v.Id), v with { Status = VoucherStatus.Settled, PaidFen = v.FaceFen, OverdueFen = 0, UpdatedAt = ctx.BlockTime });
+        var daysLate = Math.Clamp((ctx.BlockTime - v.MaturityAt + DayMs - 1) / DayMs, 1, 3_650);
+        CreditEvents.Record(ctx.State, v.Issuer, CreditEventKind.LatePayment, daysLate, $"receivable {v.Id} paid {daysLate} day(s) late", ctx.BlockTime, ctx.Caller.CertificateId);
+        var root = Get(ctx.State, v.RootId);
+        if (Leaves(ctx.State, root).All(l => l.Status != VoucherStatus.Overdue))
+            OpenObligations.Close(ctx.State, v.Issuer, ObligationKind, v.RootId);
+        ctx.Emit("OverduePaid", new { voucherId = v.Id, rootId = v.RootId, beneficiary = v.Beneficiary, amountFen = amount, daysLate });
+        return new { voucherId = v.Id, paidFen = amount, daysLate };
+    }
+
     /// <summary>Every part of a root that has not been split further (the root itself if it never was).</summary>
     public static IEnumerable<Voucher> Leaves(ContractState state, Voucher root)
     {

@@ -233,5 +233,19 @@ public sealed class ReceivablesRulesTests : IDisposable
         Assert.Single(events);
         Assert.Contains("SettlementDefault", events[0].Value);
         _chain.Refuse(_chain.R(Tier1, "split", new SplitArgs(parts[1], [25_000_000, 25_000_000])), "Overdue");
+
+        // Three days later the grid company has the money and pays the rest: a late payment, the obligation closes.
+        _chain.Refuse(_chain.R(Grid, "payOverdue", new VoucherArgs(parts[1])), "insufficient funds");
+        _chain.Commit(_chain.Deposit(BankA, Grid, 60_000_000));
+        _chain.Refuse(_chain.R(Tier1, "payOverdue", new VoucherArgs(parts[1])), "only the issuer");
+        _chain.Refuse(_chain.R(Grid, "payOverdue", new VoucherArgs(parts[0])), "not overdue");
+        _chain.Now += 3 * Day;
+        var tier1 = _chain.Balance(Tier1);
+        _chain.Ok(_chain.R(Grid, "payOverdue", new VoucherArgs(parts[1])));
+        Assert.Equal(tier1 + 50_000_000, _chain.Balance(Tier1));
+        Assert.Equal((VoucherStatus.Settled, 60_000_000L, 0L), (_chain.Voucher(parts[1]).Status, _chain.Voucher(parts[1]).PaidFen, _chain.Voucher(parts[1]).OverdueFen));
+        Assert.Null(_chain.Ledger.Store.Get(OpenObligations.Key(Grid, ObligationKind, root)));
+        Assert.Contains("LatePayment", _chain.Ledger.Store.Scan(CreditKeys.Events(Grid)).Last().Value);
+        _chain.Refuse(_chain.R(Grid, "payOverdue", new VoucherArgs(parts[1])), "not overdue");
     }
 }

@@ -44,6 +44,7 @@ public static class ReceivablesApi
         Voucher(api, "cancel", "cancelIssue", "Cancel a voucher your organisation issued, before the supplier accepts it");
         Voucher(api, "accept-transfer", "acceptTransfer", "Accept a voucher offered to your organisation");
         Voucher(api, "decline-transfer", "declineTransfer", "Decline an offer (receiver) or withdraw it (holder)");
+        Voucher(api, "pay-overdue", "payOverdue", "Pay what a part was left owing at maturity (the issuer; recorded as a late payment)");
         api.MapPost("/vouchers/{voucherId}/split", (string voucherId, SplitBody b, ClaimsPrincipal u, IReceivablesActions s) =>
                 WriteAsync(() => s.SubmitAsync(u, "split", new SplitArgs(voucherId, b.Amounts ?? []))))
             .WithSummary("Split a held voucher into 2..20 parts (fen), each at least the minimum, summing exactly to its face amount");
