@@ -45,6 +45,17 @@ public sealed class ReceivablesComponentTests : ReceivablesComponentTestBase
     }
 
     [Fact]
+    public void The_issuer_is_offered_to_pay_an_overdue_part_and_signs_it()
+    {
+        Queries.Vouchers.Add(V("RV000001", "cable-co", 1_000_000_00, VoucherStatus.Overdue) with { PaidFen = 400_000_00, OverdueFen = 600_000_00 });
+        SignIn("grid-east/operator", "GridCompany");
+        var cut = RenderVoucher("RV000001");
+        cut.WaitForAssertion(() => Assert.Contains("600,000.00", cut.Find("[data-testid=pay-overdue]").TextContent));
+        cut.Find("[data-testid=pay-overdue]").Click();
+        cut.WaitForAssertion(() => Assert.Equal(("payOverdue", (object)new VoucherArgs("RV000001")), Actions.Calls.Single()));
+    }
+
+    [Fact]
     public void Another_organisation_sees_no_action_and_the_issuer_may_only_cancel_before_acceptance()
     {
         Queries.Vouchers.Add(V("RV000001", "cable-co", 1_000_000_00, VoucherStatus.Pending));
