@@ -129,5 +129,6 @@ public sealed class DemoConsortium
         new Evidence.EvidenceSeed(),
         new Insurance.InsuranceSeed(),
         new DemandResponse.DemandResponseSeed(),
+        new Receivables.ReceivablesSeed(),
     ];
 }

@@ -19,5 +19,6 @@ public static class ConsortiumContracts
         new EvidenceContract(),
         new Insurance.InsuranceContract(),
         new DemandResponse.DemandResponseContract(),
+        new Receivables.ReceivablesContract(),
     ];
 }

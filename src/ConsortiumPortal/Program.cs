@@ -9,6 +9,7 @@ using ConsortiumPortal.Features.Insurance;
 using ConsortiumPortal.Features.Ledger;
 using ConsortiumPortal.Features.Metering;
 using ConsortiumPortal.Features.Organisation;
+using ConsortiumPortal.Features.Receivables;
 using ConsortiumPortal.Features.Registry;
 using ConsortiumPortal.Features.Settlement;
 using ConsortiumPortal.Features.Verify;
@@ -36,6 +37,7 @@ builder.AddRegistry();                       // market registration, governance,
 builder.AddEvidence();                       // documents anchored by hash, inspections, work tickets: Features/Evidence/
 builder.AddInsurance();                      // outage insurance: products, policies, automatic claims: Features/Insurance/
 builder.AddDemandResponse();                 // programmes, events, enrolment, live view, settlement job: Features/DemandResponse/
+builder.AddReceivables();                    // supply-chain receivables: vouchers, financing, maturity job: Features/Receivables/
 builder.AddPortalJobs();                     // Hangfire, chain-event subscribers, recurring jobs, Jobs page: Jobs/
 builder.Services.AddProblemDetails();
 
@@ -59,6 +61,7 @@ app.MapClusterEndpoints();                   // /health/live, /health/ready, /me
 app.MapRegistryApi();                        // /api/registry: applications, review, disclosure board, proposals, ratings: Features/Registry/
 app.MapInsuranceApi();                       // /api/insurance: products, policies, claims, risk, back-test: Features/Insurance/
 app.MapDemandResponseApi();                  // /api/dr: OpenADR-like programs, events, reports: Features/DemandResponse/
+app.MapReceivablesApi();                     // /api/receivables: vouchers, lineage, financing, calendar, reports: Features/Receivables/
 app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/
 
 await app.RunAsync();
