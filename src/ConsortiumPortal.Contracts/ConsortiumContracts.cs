@@ -17,5 +17,6 @@ public static class ConsortiumContracts
         new MeteringContract(),
         new MeterStatementsContract(),
         new EvidenceContract(),
+        new Vouchers.VoucherContract(),
     ];
 }
