@@ -210,6 +210,7 @@ public sealed partial class VoucherContract
         var trade = new VoucherTrade(id, buyer, seller, buyOrder, sellOrder, deal, delivered.Id, delivered.IssuanceId, delivered.Start, delivered.End,
             price, checked(delivered.Quantity * price), delivered.VoucherClass, delivered.Province, ctx.BlockTime, ctx.TxId);
         ctx.State.Put(VoucherState.TradeKey(id), trade);
+        ctx.State.Put(VoucherState.TradeByRangeKey(delivered.Id), id); // the trace finds a range's trade without scanning trades
         ctx.Emit("TradeExecuted", new { tradeId = id, buyer, seller, rangeId = delivered.Id, quantity = delivered.Quantity, priceFen = price, amountFen = trade.AmountFen });
     }
 

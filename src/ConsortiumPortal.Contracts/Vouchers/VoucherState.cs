@@ -59,6 +59,8 @@ public static class VoucherState
     public static string BookSidePrefix(string side) => $"{BookPrefix}{side}/";
     public static string TradeId(long sequence) => "T" + sequence.ToString("D9", CultureInfo.InvariantCulture);
     public static string TradeKey(string tradeId) => TradePrefix + tradeId;
+    public const string TradeByRangePrefix = "vouchers/trade-by-range/";
+    public static string TradeByRangeKey(string rangeId) => TradeByRangePrefix + rangeId;
     public static string DealId(long sequence) => "D" + sequence.ToString("D9", CultureInfo.InvariantCulture);
     public static string DealKey(string dealId) => DealPrefix + dealId;
     public static string RetirementKey(string rangeId) => RetirementPrefix + rangeId;
