@@ -10,6 +10,7 @@ using ConsortiumPortal.Features.Organisation;
 using ConsortiumPortal.Features.Registry;
 using ConsortiumPortal.Features.Settlement;
 using ConsortiumPortal.Features.Verify;
+using ConsortiumPortal.Features.Vouchers;
 using ConsortiumPortal.Identity;
 using ConsortiumPortal.Jobs;
 using ConsortiumPortal.Node;
@@ -32,6 +33,7 @@ builder.AddMetering();                       // meters, readings, outages, CSV i
 builder.AddCluster();                        // cluster status, health probes, metrics counters: Features/Cluster/
 builder.AddRegistry();                       // market registration, governance, credit ratings: Features/Registry/
 builder.AddEvidence();                       // documents anchored by hash, inspections, work tickets: Features/Evidence/
+builder.AddVouchers();                       // renewable consumption vouchers: issuance, exchange, quota, trace: Features/Vouchers/
 builder.AddPortalJobs();                     // Hangfire, chain-event subscribers, recurring jobs, Jobs page: Jobs/
 builder.Services.AddProblemDetails();
 
@@ -53,6 +55,7 @@ app.MapEvidenceApi();                        // /api/evidence (verification by h
 app.MapMeteringApi();                        // /api/metering: meters, readings, outages: Features/Metering/
 app.MapClusterEndpoints();                   // /health/live, /health/ready, /metrics (anonymous): Features/Cluster/
 app.MapRegistryApi();                        // /api/registry: applications, review, disclosure board, proposals, ratings: Features/Registry/
+app.MapVouchersApi();                        // /api/vouchers (trace and statistics are anonymous): Features/Vouchers/
 app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/
 
 await app.RunAsync();
