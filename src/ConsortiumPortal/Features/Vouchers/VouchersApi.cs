@@ -9,9 +9,10 @@ namespace ConsortiumPortal.Features.Vouchers;
 /// <summary>
 /// /api/vouchers: holdings, order book, orders, deals, trades, quota report (JSON and CSV), statistics and the public
 /// trace by serial; and every write (issue from a settlement file, transfer, split, retire, orders, deals, quota policy,
-/// consumption). Writes are transactions signed by the calling person (an organisation-wide API key cannot sign: 403
-/// person-required; sign the transaction yourself and POST it to /api/transactions). The contract decides: its refusal
-/// is a 422 problem with its reason and the transaction id.
+/// consumption). Writes are transactions signed by the calling person, or for an API key by the organisation's root
+/// certificate where this node holds it (as metering does, <see cref="Metering.MeteringSigner"/>); elsewhere 403 and the
+/// caller signs the transaction itself for /api/transactions. The contract decides: its refusal is a 422 problem with its
+/// reason and the transaction id.
 /// </summary>
 public static class VouchersApi
 {
@@ -66,18 +67,18 @@ public static class VouchersApi
     private static void Write<TRequest>(RouteGroupBuilder api, string pattern, string method, Func<TRequest, object> toArgs, string summary)
     {
         Delegate handler = typeof(TRequest) == typeof(string)
-            ? (string id, ClaimsPrincipal user, PersonSigner signer) => SubmitAsync(user, signer, toArgs((TRequest)(object)id))
-            : (TRequest body, ClaimsPrincipal user, PersonSigner signer) => SubmitAsync(user, signer, body is null ? null : toArgs(body));
+            ? (string id, ClaimsPrincipal user, Metering.MeteringSigner signer, Node.NodeHostedService node) => SubmitAsync(user, signer, node, toArgs((TRequest)(object)id))
+            : (TRequest body, ClaimsPrincipal user, Metering.MeteringSigner signer, Node.NodeHostedService node) => SubmitAsync(user, signer, node, body is null ? null : toArgs(body));
         api.MapPost(pattern, handler).WithSummary(summary)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        async Task<IResult> SubmitAsync(ClaimsPrincipal user, PersonSigner signer, object? args)
+        async Task<IResult> SubmitAsync(ClaimsPrincipal user, Metering.MeteringSigner signer, Node.NodeHostedService node, object? args)
         {
-            if (user.CertificateId() is null)
-                return LedgerApi.Problem(StatusCodes.Status403Forbidden, "person-required",
-                    "voucher writes are signed by a person: sign in, or sign the transaction yourself and POST it to /api/transactions");
+            var (certificateId, problem) = await signer.ResolveAsync(user);
+            if (certificateId is null) return LedgerApi.Problem(StatusCodes.Status403Forbidden, "cannot-sign-here", problem!);
             if (args is null) return LedgerApi.Problem(StatusCodes.Status400BadRequest, "bad-request", "a JSON body is required");
-            TxOutcome outcome = await signer.SubmitAsync(user, VoucherContract.ContractName, method, args);
+            var tx = await signer.SignAsync(certificateId, VoucherContract.ContractName, method, args);
+            TxOutcome outcome = await (await node.Runtime).Node.SubmitAsync(tx);
             if (outcome.Refusal is { } refusal) return LedgerApi.Problem(StatusCodes.Status409Conflict, refusal.Code.ToString(), refusal.Message, outcome.TxId);
             if (outcome.Result is not { Succeeded: true } result)
                 return LedgerApi.Problem(StatusCodes.Status422UnprocessableEntity, "refused-by-contract", outcome.Result?.Error ?? "refused", outcome.TxId);
