@@ -9,7 +9,7 @@ namespace ConsortiumPortal.Features.Vouchers;
 /// The job passes only the meter and the day; the contract reads the settled statement and computes the quantity itself,
 /// and refuses a meter-hour that is already issued, so handling the same events again issues nothing twice.
 /// </summary>
-public sealed class VoucherIssuance(IConfiguration configuration, ILogger<VoucherIssuance> log) : IChainEventSubscriber
+public sealed class VoucherIssuanceSubscriber(IConfiguration configuration, ILogger<VoucherIssuanceSubscriber> log) : IChainEventSubscriber
 {
     public const string SubscriberName = "voucher-issuance";
 
@@ -39,37 +39,5 @@ public sealed class VoucherIssuance(IConfiguration configuration, ILogger<Vouche
                 log.LogWarning("Issuing vouchers for meter {Meter} day {Day} failed: {Error}", meterId, day, failed.Error);
         }
         context.Report(due.Count, due.Count, $"{due.Count} settled meter days checked");
-    }
-}
-
-/// <summary>
-/// The daily expiry job: marks ranges past their expiry as expired, 500 per transaction, signed by the trading centre.
-/// The contract refuses trading and retiring an expired range by block time anyway; this makes holdings show it.
-/// Runs only on the node that holds the signer's key.
-/// </summary>
-public sealed class VoucherExpiryJob(Node.NodeHostedService node, IConfiguration configuration, ILogger<VoucherExpiryJob> log)
-{
-    public const string JobId = "voucher-expiry";
-
-    public async Task RunAsync()
-    {
-        var runtime = await node.Runtime;
-        var signer = configuration["Jobs:VoucherIssuance:Signer"] ?? VoucherIssuance.DefaultSigner;
-        if (!runtime.Keys.Contains(signer)) return;
-        var model = new VoucherReadModel(runtime.Ledger.Store);
-        var now = runtime.Ledger.Store.GetBlockHeader(runtime.Ledger.Height)?.Header.Timestamp ?? 0;
-        for (var round = 0; round < 100; round++)
-        {
-            var due = model.DueForExpiry(now, VoucherContract.MaxExpireBatch);
-            if (due.Count == 0) return;
-            var tx = new Chain.Model.TxBuilder(runtime.Ledger.ChainId, signer, runtime.Keys.Get(signer))
-                .Build(VoucherContract.ContractName, "expire", new VoucherContract.ExpireArgs(due), runtime.Ledger.Height);
-            var outcome = await runtime.Node.SubmitAsync(tx);
-            if (outcome.Result is not { Succeeded: true })
-            {
-                log.LogWarning("Expiring {Count} voucher ranges failed: {Error}", due.Count, outcome.Refusal?.Message ?? outcome.Result?.Error);
-                return;
-            }
-        }
     }
 }

@@ -10,7 +10,7 @@ public static class VouchersExtensions
     {
         builder.Services.TryAddScoped<VoucherQueries>();
         builder.Services.TryAddTransient<VoucherExpiryJob>();
-        builder.Services.AddChainEventSubscriber<VoucherIssuance>(VoucherIssuance.SubscriberName);
+        builder.Services.AddChainEventSubscriber<VoucherIssuanceSubscriber>(VoucherIssuanceSubscriber.SubscriberName);
         builder.Services.AddRecurringJob<VoucherExpiryJob>(VoucherExpiryJob.JobId, "10 0 * * *", job => job.RunAsync());
         return builder;
     }
