@@ -24,10 +24,36 @@ public static class VoucherAccess
         asked is { Length: > 0 } && seesAll ? asked : user.OrganisationId();
 }
 
+/// <summary>What the pages and the API read, with the access rules applied (pages are tested against a fake of it).</summary>
+public interface IVoucherQueries
+{
+    Task<Page<HoldingEntry>> HoldingsAsync(ClaimsPrincipal user, string? organisationId, HoldingQuery query);
+    Task<IReadOnlyDictionary<string, long>> HoldingTotalsAsync(ClaimsPrincipal user);
+    Task<OrderBook> BookAsync(string? voucherClass);
+    Task<IReadOnlyList<VoucherOrder>> OrdersAsync(ClaimsPrincipal user, bool openOnly);
+    Task<IReadOnlyList<VoucherDeal>> DealsAsync(ClaimsPrincipal user);
+    Task<Page<VoucherTrade>> TradesAsync(ClaimsPrincipal user, int skip, int take);
+    Task<IReadOnlyList<QuotaResult>> QuotaAsync(ClaimsPrincipal user, int year, string? province);
+    Task<SerialTrace?> TraceAsync(long serial);
+    Task<IReadOnlyList<VoucherStatistic>> StatisticsAsync();
+}
+
 /// <summary>The vouchers read model for pages and the API, over this node's committed state.</summary>
-public sealed class VoucherQueries(NodeHostedService node)
+public sealed class VoucherQueries(NodeHostedService node) : IVoucherQueries
 {
     public async Task<VoucherReadModel> ModelAsync() => new((await node.Runtime).Ledger.Store);
+
+    public async Task<IReadOnlyDictionary<string, long>> HoldingTotalsAsync(ClaimsPrincipal user) => (await ModelAsync()).HoldingTotals(user.OrganisationId() ?? "-");
+
+    public async Task<OrderBook> BookAsync(string? voucherClass) => (await ModelAsync()).Book(voucherClass);
+
+    public async Task<IReadOnlyList<VoucherOrder>> OrdersAsync(ClaimsPrincipal user, bool openOnly) => (await ModelAsync()).OrdersOf(user.OrganisationId() ?? "-", openOnly);
+
+    public async Task<IReadOnlyList<VoucherDeal>> DealsAsync(ClaimsPrincipal user) => (await ModelAsync()).DealsOf(user.OrganisationId() ?? "-");
+
+    public async Task<SerialTrace?> TraceAsync(long serial) => (await ModelAsync()).Trace(serial);
+
+    public async Task<IReadOnlyList<VoucherStatistic>> StatisticsAsync() => (await ModelAsync()).Statistics();
 
     public async Task<Page<HoldingEntry>> HoldingsAsync(ClaimsPrincipal user, string? organisationId, HoldingQuery query) =>
         VoucherAccess.Subject(user, organisationId, VoucherAccess.SeesAllHoldings(user)) is { } owner

@@ -27,23 +27,22 @@ public static class VouchersApi
         api.MapGet("/trace/{serial}", TraceAsync).AllowAnonymous()
             .WithSummary("The whole history of one serial (GV000000000000042 or 42): issuance, splits, transfers, trades, retirement, with tx ids (no sign-in)")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/statistics", async (VoucherQueries q) => TypedResults.Ok((await q.ModelAsync()).Statistics())).AllowAnonymous()
+        api.MapGet("/statistics", async (IVoucherQueries q) => TypedResults.Ok(await q.StatisticsAsync())).AllowAnonymous()
             .WithSummary("Issued MWh by province, technology and month (no sign-in)");
-        api.MapGet("/holdings", async (ClaimsPrincipal user, VoucherQueries q, string? organisationId, string? status, string? voucherClass, string? sortBy, bool? descending, int? skip, int? take) =>
+        api.MapGet("/holdings", async (ClaimsPrincipal user, IVoucherQueries q, string? organisationId, string? status, string? voucherClass, string? sortBy, bool? descending, int? skip, int? take) =>
                 TypedResults.Ok(await q.HoldingsAsync(user, organisationId, new HoldingQuery("", status, voucherClass, sortBy ?? "id", descending ?? false, skip ?? 0, take ?? 25))))
             .WithSummary("Your organisation's serial ranges (Regulator: any organisationId), paged, filtered by status and class, sorted");
-        api.MapGet("/book", async (VoucherQueries q, string? voucherClass) => TypedResults.Ok((await q.ModelAsync()).Book(voucherClass)))
+        api.MapGet("/book", async (IVoucherQueries q, string? voucherClass) => TypedResults.Ok(await q.BookAsync(voucherClass)))
             .WithSummary("The order book: bid and ask price levels (fen/MWh) with quantity and order count");
-        api.MapGet("/orders", async (ClaimsPrincipal user, VoucherQueries q, bool? openOnly) =>
-                TypedResults.Ok((await q.ModelAsync()).OrdersOf(user.OrganisationId() ?? "-", openOnly ?? false)))
+        api.MapGet("/orders", async (ClaimsPrincipal user, IVoucherQueries q, bool? openOnly) => TypedResults.Ok(await q.OrdersAsync(user, openOnly ?? false)))
             .WithSummary("Your organisation's orders, newest first");
-        api.MapGet("/deals", async (ClaimsPrincipal user, VoucherQueries q) => TypedResults.Ok((await q.ModelAsync()).DealsOf(user.OrganisationId() ?? "-")))
+        api.MapGet("/deals", async (ClaimsPrincipal user, IVoucherQueries q) => TypedResults.Ok(await q.DealsAsync(user)))
             .WithSummary("Bilateral deals your organisation proposed or was offered");
-        api.MapGet("/trades", async (ClaimsPrincipal user, VoucherQueries q, int? skip, int? take) => TypedResults.Ok(await q.TradesAsync(user, skip ?? 0, take ?? 25)))
+        api.MapGet("/trades", async (ClaimsPrincipal user, IVoucherQueries q, int? skip, int? take) => TypedResults.Ok(await q.TradesAsync(user, skip ?? 0, take ?? 25)))
             .WithSummary("Trades newest first: your organisation's (Regulator and trading centre: all)");
-        api.MapGet("/quota/{year:int}", async (int year, string? province, ClaimsPrincipal user, VoucherQueries q) => TypedResults.Ok(await q.QuotaAsync(user, year, province)))
+        api.MapGet("/quota/{year:int}", async (int year, string? province, ClaimsPrincipal user, IVoucherQueries q) => TypedResults.Ok(await q.QuotaAsync(user, year, province)))
             .WithSummary("Quota completion per obligated entity (yours; Regulator and trading centre: all), optionally of one province");
-        api.MapGet("/quota/{year:int}/csv", async (int year, string? province, ClaimsPrincipal user, VoucherQueries q) =>
+        api.MapGet("/quota/{year:int}/csv", async (int year, string? province, ClaimsPrincipal user, IVoucherQueries q) =>
                 Results.Text(VoucherQueries.QuotaCsv(await q.QuotaAsync(user, year, province)), "text/csv"))
             .WithSummary("The same report as CSV");
 
@@ -86,11 +85,11 @@ public static class VouchersApi
         }
     }
 
-    private static async Task<IResult> TraceAsync(string serial, VoucherQueries q)
+    private static async Task<IResult> TraceAsync(string serial, IVoucherQueries q)
     {
         if (!VoucherState.TryParseSerial(serial, out var number))
             return LedgerApi.Problem(StatusCodes.Status400BadRequest, "bad-serial", "a serial is GV followed by up to 15 digits, or just the number");
-        return (await q.ModelAsync()).Trace(number) is { } trace
+        return await q.TraceAsync(number) is { } trace
             ? TypedResults.Ok(trace)
             : LedgerApi.Problem(StatusCodes.Status404NotFound, "not-found", $"serial {VoucherState.SerialCode(number)} has not been issued");
     }

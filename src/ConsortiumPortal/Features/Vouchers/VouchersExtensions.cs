@@ -8,7 +8,7 @@ public static class VouchersExtensions
     /// <summary>Renewable consumption vouchers: read model, meter-triggered issuance, the daily expiry job.</summary>
     public static WebApplicationBuilder AddVouchers(this WebApplicationBuilder builder)
     {
-        builder.Services.TryAddScoped<VoucherQueries>();
+        builder.Services.TryAddScoped<IVoucherQueries, VoucherQueries>();
         builder.Services.TryAddTransient<VoucherExpiryJob>();
         builder.Services.AddChainEventSubscriber<VoucherIssuanceSubscriber>(VoucherIssuanceSubscriber.SubscriberName);
         builder.Services.AddRecurringJob<VoucherExpiryJob>(VoucherExpiryJob.JobId, "10 0 * * *", job => job.RunAsync());
