@@ -91,17 +91,19 @@ public sealed partial class VoucherContract : Contract
         if (quantity > 0)
         {
             var config = ctx.State.Get<VoucherConfig>(VoucherState.ConfigKey) ?? new VoucherConfig(1);
-            issuanceId = VoucherState.IssuanceId(VoucherState.NextSequence(ctx.State, VoucherState.IssuanceSeqKey));
+            issuanceId = VoucherState.IssuanceId(meter.MeterId, start);
             var first = ctx.State.GetInteger(VoucherState.NextSerialKey) + 1;
             ctx.State.PutInteger(VoucherState.NextSerialKey, first + quantity - 1);
             var voucherClass = meter.Technology == MeterTechnologies.Hydro ? VoucherClasses.Hydro : VoucherClasses.NonHydro;
-            var issuance = new VoucherIssuance(issuanceId, meter.MeterId, meter.OrganisationId, meter.Technology!, voucherClass, meter.Province,
+            // Meters name provinces as registered ("Jiangsu"); quota policies use the registry's ids ("jiangsu").
+            var province = Registry.Provinces.IsKnown(meter.Province.ToLowerInvariant()) ? meter.Province.ToLowerInvariant() : meter.Province;
+            var issuance = new VoucherIssuance(issuanceId, meter.MeterId, meter.OrganisationId, meter.Technology!, voucherClass, province,
                 start, end, first, quantity, energyWh, carriedIn, carriedOut, source, fileSm3, ctx.BlockTime,
                 VoucherState.ExpiryFor(start, config.ValidityYears), ctx.Caller.CertificateId, ctx.Caller.OrganisationId, ctx.TxId);
             ctx.State.Put(VoucherState.IssuanceKey(issuanceId), issuance);
             ctx.State.Put(VoucherState.SerialIndexKey(first), issuanceId);
             var range = new VoucherRange(NewRangeId(ctx, issuanceId), issuanceId, null, first, first + quantity, meter.OrganisationId,
-                RangeStatuses.Active, "issued", voucherClass, meter.Province, meter.Technology!, start, issuance.ExpiresAt, null,
+                RangeStatuses.Active, "issued", voucherClass, province, meter.Technology!, start, issuance.ExpiresAt, null,
                 ctx.BlockTime, ctx.TxId, null, null);
             VoucherState.Save(ctx.State, range);
             ctx.Emit("VouchersIssued", new { issuanceId, rangeId = range.Id, meterId = meter.MeterId, producer = meter.OrganisationId, firstSerial = first, quantity });
@@ -216,7 +218,7 @@ public sealed partial class VoucherContract : Contract
 
     internal static VoucherRange GetRange(ContractContext ctx, string rangeId)
     {
-        ContractContext.Require(rangeId is { Length: > 0 and <= 32 } && rangeId.Contains('-'), "a range id looks like I000000001-000001");
+        ContractContext.Require(rangeId is { Length: > 0 and <= 96 } && rangeId.Contains('@') && rangeId.Contains('-'), "a range id looks like M-WIND-01@2025060100-000001");
         return ctx.State.Get<VoucherRange>(VoucherState.RangeKey(rangeId)) ?? throw new ContractException($"range \"{rangeId}\" does not exist");
     }
 

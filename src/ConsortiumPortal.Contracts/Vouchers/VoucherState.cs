@@ -30,7 +30,6 @@ public static class VoucherState
     public const string ConsumptionPrefix = "vouchers/quota/consumption/";
     public const string ConfigKey = "vouchers/config";
     public const string NextSerialKey = "vouchers/seq/serial";
-    public const string IssuanceSeqKey = "vouchers/seq/issuance";
     public const string OrderSeqKey = "vouchers/seq/order";
     public const string TradeSeqKey = "vouchers/seq/trade";
     public const string DealSeqKey = "vouchers/seq/deal";
@@ -41,9 +40,14 @@ public static class VoucherState
 
     public static string IssuanceKey(string issuanceId) => IssuancePrefix + issuanceId;
     public static string SerialIndexKey(long firstSerial) => SerialIndexPrefix + firstSerial.ToString("D15", CultureInfo.InvariantCulture);
-    public static string IssuanceId(long sequence) => "I" + sequence.ToString("D9", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// An issuance is named by its meter and the first hour it covers (a meter-hour is issued once, so the name is unique):
+    /// anyone who knows what was issued can name its ranges without reading the ledger (the demo seed does).
+    /// </summary>
+    public static string IssuanceId(string meterId, long periodStart) =>
+        $"{meterId}@{DateTimeOffset.FromUnixTimeMilliseconds(periodStart).UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}";
     public static string RangeId(string issuanceId, long sequence) => issuanceId + "-" + sequence.ToString("D6", CultureInfo.InvariantCulture);
-    public static string IssuanceOfRange(string rangeId) => rangeId.Split('-')[0];
+    public static string IssuanceOfRange(string rangeId) => rangeId[..Math.Max(0, rangeId.LastIndexOf('-'))];
     public static string RangeKey(string rangeId) => $"{RangePrefix}{IssuanceOfRange(rangeId)}/{rangeId}";
     public static string LineagePrefix(string issuanceId) => $"{RangePrefix}{issuanceId}/";
     public static string HoldingKey(string owner, string rangeId) => $"{HoldingPrefix}{owner}/{rangeId}";

@@ -45,12 +45,13 @@ public sealed class VoucherBenchmark(ITestOutputHelper output)
                 new VoucherContract.IssueFromSettlementArgs(meters[i / 8_000], hour, hour + VoucherContract.HourMs, mwhPerRange * VoucherContract.WhPerMWh, VoucherTestChain.FileSm3));
         }).ToList();
         CommitAll(chain, issue);
-        // Range i is "I{i+1}-000001"; moving it whole to account i % accounts creates "I{i+1}-000002".
+        // Issuance i is named by its meter and hour; moving its range "-000001" whole to account i % accounts creates "-000002".
         var transfers = Enumerable.Range(0, ranges).AsParallel().AsOrdered().Select(i =>
         {
             var first = i * mwhPerRange + 1;
+            var hour = start + (i % 8_000) * VoucherContract.HourMs;
             return chain.Tx("gen-wind", VoucherContract.ContractName, "transfer",
-                new VoucherContract.TransferArgs(VoucherState.RangeId(VoucherState.IssuanceId(i + 1), 1), first, first + mwhPerRange, accountIds[i % accounts]));
+                new VoucherContract.TransferArgs(VoucherState.RangeId(VoucherState.IssuanceId(meters[i / 8_000], hour), 1), first, first + mwhPerRange, accountIds[i % accounts]));
         }).ToList();
         CommitAll(chain, transfers);
         build.Stop();

@@ -43,7 +43,7 @@ public sealed class VoucherHoldingTests : IDisposable
         _chain.Refuse(_chain.TransferRange(WindOps, range.Id, 1, 5, "gen-wind"), "another organisation");
         _chain.Refuse(_chain.TransferRange(WindOps, range.Id, 1, 5, TestChain.NonMember), "not a member");
         _chain.Refuse(_chain.SplitRange(WindOps, range.Id, 1), "strictly inside");
-        _chain.Refuse(_chain.TransferRange(WindOps, "I000000099-000001", 1, 5, "retail-one"), "does not exist");
+        _chain.Refuse(_chain.TransferRange(WindOps, "M-NONE@2025060100-000001", 1, 5, "retail-one"), "does not exist");
     }
 
     [Fact]
