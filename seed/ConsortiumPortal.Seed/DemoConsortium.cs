@@ -127,5 +127,6 @@ public sealed class DemoConsortium
         new Registry.RegistrySeed(),
         new Metering.MeteringSeed(),
         new Evidence.EvidenceSeed(),
+        new Vouchers.VoucherSeed(),
     ];
 }
