@@ -12,8 +12,17 @@ namespace ConsortiumPortal.Tests.Vouchers;
 /// </summary>
 public sealed class VouchersApiTests(PortalApp app) : IClassFixture<PortalApp>
 {
-    /// <summary>An hour the demo seed does not issue (the seed issues whole days before genesis and settled demo days).</summary>
-    private static readonly DateTimeOffset FreeHour = new(2025, 12, 31, 22, 0, 0, TimeSpan.Zero);
+    /// <summary>An evening hour of M-WIND-01 no demo issuance covers (the seed issues one day a week; the job the metered week).</summary>
+    private DateTimeOffset FreeHour
+    {
+        get
+        {
+            var hour = new DateTimeOffset(2025, 12, 31, 22, 0, 0, TimeSpan.Zero);
+            while (Enumerable.Range(-5, 7).Any(h => app.Runtime.Ledger.Store.Get(VoucherState.IssuedKey("M-WIND-01", hour.AddHours(h).ToUnixTimeMilliseconds())) is not null))
+                hour = hour.AddDays(-1);
+            return hour;
+        }
+    }
     private const string Sm3 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     private static async Task<(HttpStatusCode Status, JsonElement Json)> PostAsync(HttpClient client, string path, object body)
@@ -37,8 +46,9 @@ public sealed class VouchersApiTests(PortalApp app) : IClassFixture<PortalApp>
         using var generator = await app.SignedInClientAsync("gen-wind/operator");
         using var retailer = await app.SignedInClientAsync("retail-one/operator");
 
+        var free = FreeHour;
         var (status, issued) = await PostAsync(center, "/api/vouchers/issuances",
-            new { meterId = "M-WIND-01", periodStart = FreeHour, periodEnd = FreeHour.AddHours(1), energyWh = 7_000_000, settlementFileSm3 = Sm3 });
+            new { meterId = "M-WIND-01", periodStart = free, periodEnd = free.AddHours(1), energyWh = 7_000_000, settlementFileSm3 = Sm3 });
         Assert.True(status == HttpStatusCode.OK, issued.ToString());
         var issuanceId = issued.GetProperty("result").GetProperty("issuanceId").GetString()!;
         var issuance = VoucherState.Issuance(app.Runtime.Ledger.Store.Committed, issuanceId)!;
@@ -48,12 +58,16 @@ public sealed class VouchersApiTests(PortalApp app) : IClassFixture<PortalApp>
         var (_, holdings, _) = await ApiCalls.GetAsync(generator, "/api/vouchers/holdings?status=active&sortBy=id&descending=true&take=500");
         var range = holdings.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("rangeId").GetString()!.StartsWith(issuanceId + "-", StringComparison.Ordinal));
         var start = range.GetProperty("start").GetInt64();
+        // Price it just above the best resting bid, so it rests as the best offer and the retailer's bid meets it first.
+        var (_, book, _) = await ApiCalls.GetAsync(generator, "/api/vouchers/book");
+        var bids = book.GetProperty("bids").EnumerateArray().ToList();
+        var price = bids.Count == 0 ? 1 : bids[0].GetProperty("priceFen").GetInt64() + 1;
         var (sellStatus, sell) = await PostAsync(generator, "/api/vouchers/orders/sell",
-            new { rangeId = range.GetProperty("rangeId").GetString(), start, end = start + 5, priceFen = 1 });
+            new { rangeId = range.GetProperty("rangeId").GetString(), start, end = start + 5, priceFen = price });
         Assert.True(sellStatus == HttpStatusCode.OK, sell.ToString());
+        Assert.Equal(0, sell.GetProperty("result").GetProperty("filled").GetInt64());
 
-        // The retailer bids 1 fen/MWh too: it crosses the offer (and any cheaper demo offers first; 1 fen is the floor).
-        var (buyStatus, buy) = await PostAsync(retailer, "/api/vouchers/orders/buy", new { quantity = 5, priceFen = 1, voucherClass = (string?)null });
+        var (buyStatus, buy) = await PostAsync(retailer, "/api/vouchers/orders/buy", new { quantity = 5, priceFen = price, voucherClass = (string?)null });
         Assert.True(buyStatus == HttpStatusCode.OK, buy.ToString());
         Assert.Equal(5, buy.GetProperty("result").GetProperty("filled").GetInt64());
         var (_, trades, _) = await ApiCalls.GetAsync(retailer, "/api/vouchers/trades?take=5");
