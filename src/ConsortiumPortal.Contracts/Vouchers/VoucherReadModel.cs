@@ -28,10 +28,10 @@ public sealed class VoucherReadModel(LedgerStore store)
 {
     public Page<HoldingEntry> Holdings(HoldingQuery q)
     {
-        var prefix = VoucherState.HoldingPrefixOf(q.Owner);
-        var where = "key >= $lo AND key < $hi";
-        if (q.Status is not null) where += " AND json_extract(value, '$.status') = $status";
-        if (q.VoucherClass is not null) where += " AND json_extract(value, '$.voucherClass') = $class";
+        var filters = new List<string>();
+        var parameters = new List<(string, string)>();
+        if (q.Status is not null) { filters.Add("json_extract(value, '$.status') = $status"); parameters.Add(("$status", q.Status)); }
+        if (q.VoucherClass is not null) { filters.Add("json_extract(value, '$.voucherClass') = $class"); parameters.Add(("$class", q.VoucherClass)); }
         var order = q.SortBy switch
         {
             "quantity" => "json_extract(value, '$.end') - json_extract(value, '$.start')",
@@ -40,24 +40,7 @@ public sealed class VoucherReadModel(LedgerStore store)
             "province" => "json_extract(value, '$.province')",
             _ => "key",
         } + (q.Descending ? " DESC" : "") + ", key";
-        using var connection = store.OpenReader();
-        void Bind(SqliteCommand cmd)
-        {
-            cmd.Parameters.AddWithValue("$lo", prefix);
-            cmd.Parameters.AddWithValue("$hi", UpperBound(prefix));
-            if (q.Status is not null) cmd.Parameters.AddWithValue("$status", q.Status);
-            if (q.VoucherClass is not null) cmd.Parameters.AddWithValue("$class", q.VoucherClass);
-        }
-        using var count = connection.CreateCommand();
-        count.CommandText = $"SELECT COUNT(*) FROM state WHERE {where}";
-        Bind(count);
-        var total = Convert.ToInt32(count.ExecuteScalar(), CultureInfo.InvariantCulture);
-        using var page = connection.CreateCommand();
-        page.CommandText = $"SELECT value FROM state WHERE {where} ORDER BY {order} LIMIT $take OFFSET $skip";
-        Bind(page);
-        page.Parameters.AddWithValue("$take", Math.Clamp(q.Take, 1, 500));
-        page.Parameters.AddWithValue("$skip", Math.Max(0, q.Skip));
-        return new Page<HoldingEntry>(Values<HoldingEntry>(page), total);
+        return Query<HoldingEntry>(VoucherState.HoldingPrefixOf(q.Owner), filters.Count == 0 ? null : string.Join(" AND ", filters), parameters, order, q.Skip, q.Take);
     }
 
     /// <summary>Quantity an organisation holds per status.</summary>
@@ -126,15 +109,15 @@ public sealed class VoucherReadModel(LedgerStore store)
 
     public IReadOnlyList<VoucherOrder> OrdersOf(string owner, bool openOnly) =>
         Query<VoucherOrder>(VoucherState.OrderPrefix, "json_extract(value, '$.owner') = $a" + (openOnly ? " AND json_extract(value, '$.status') = 'open'" : ""),
-            ("$a", owner), "key DESC", 0, 200).Items;
+            [("$a", owner)], "key DESC", 0, 200).Items;
 
     /// <summary>Trades newest first: all of them, or those an organisation was a party to.</summary>
     public Page<VoucherTrade> Trades(string? party, int skip, int take) =>
         Query<VoucherTrade>(VoucherState.TradePrefix, party is null ? null : "(json_extract(value, '$.buyer') = $a OR json_extract(value, '$.seller') = $a)",
-            ("$a", party ?? ""), "key DESC", skip, take);
+            party is null ? [] : [("$a", party)], "key DESC", skip, take);
 
     public IReadOnlyList<VoucherDeal> DealsOf(string organisation) =>
-        Query<VoucherDeal>(VoucherState.DealPrefix, "(json_extract(value, '$.buyer') = $a OR json_extract(value, '$.seller') = $a)", ("$a", organisation), "key DESC", 0, 200).Items;
+        Query<VoucherDeal>(VoucherState.DealPrefix, "(json_extract(value, '$.buyer') = $a OR json_extract(value, '$.seller') = $a)", [("$a", organisation)], "key DESC", 0, 200).Items;
 
     public IReadOnlyList<VoucherStatistic> Statistics() =>
         VoucherState.ReadAll<VoucherIssuance>(store, VoucherState.IssuancePrefix)
@@ -168,7 +151,8 @@ public sealed class VoucherReadModel(LedgerStore store)
         return ids;
     }
 
-    private Page<T> Query<T>(string prefix, string? filter, (string Name, string Value) parameter, string order, int skip, int take)
+    /// <summary>One page of the rows under a prefix, filtered and ordered in SQL, with the count of all that match.</summary>
+    private Page<T> Query<T>(string prefix, string? filter, IReadOnlyList<(string Name, string Value)> parameters, string order, int skip, int take)
     {
         using var connection = store.OpenReader();
         var where = "key >= $lo AND key < $hi" + (filter is null ? "" : " AND " + filter);
@@ -176,7 +160,7 @@ public sealed class VoucherReadModel(LedgerStore store)
         {
             cmd.Parameters.AddWithValue("$lo", prefix);
             cmd.Parameters.AddWithValue("$hi", UpperBound(prefix));
-            if (filter is not null) cmd.Parameters.AddWithValue(parameter.Name, parameter.Value);
+            foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
         }
         using var count = connection.CreateCommand();
         count.CommandText = $"SELECT COUNT(*) FROM state WHERE {where}";
