@@ -30,7 +30,8 @@ internal sealed class FakeVoucherQueries : IVoucherQueries
         Task.FromResult<IReadOnlyDictionary<string, long>>(Holdings.GroupBy(h => h.Status).ToDictionary(g => g.Key, g => g.Sum(h => h.End - h.Start)));
     public Task<OrderBook> BookAsync(string? voucherClass) => Task.FromResult(new OrderBook([new DepthLevel(4_500, 10, 1)], [new DepthLevel(5_000, 30, 2)]));
     public Task<IReadOnlyList<VoucherOrder>> OrdersAsync(ClaimsPrincipal user, bool openOnly) => Task.FromResult<IReadOnlyList<VoucherOrder>>([]);
-    public Task<IReadOnlyList<VoucherDeal>> DealsAsync(ClaimsPrincipal user) => Task.FromResult<IReadOnlyList<VoucherDeal>>([]);
+    public List<VoucherDeal> Deals { get; } = [];
+    public Task<IReadOnlyList<VoucherDeal>> DealsAsync(ClaimsPrincipal user) => Task.FromResult<IReadOnlyList<VoucherDeal>>(Deals);
     public Task<Page<VoucherTrade>> TradesAsync(ClaimsPrincipal user, int skip, int take) => Task.FromResult(new Page<VoucherTrade>([], 0));
     public Task<IReadOnlyList<QuotaResult>> QuotaAsync(ClaimsPrincipal user, int year, string? province) => Task.FromResult<IReadOnlyList<QuotaResult>>(Quota);
     public Task<SerialTrace?> TraceAsync(long serial) => Task.FromResult(Trace is { } t && serial >= t.Issuance.FirstSerial && serial < t.Issuance.FirstSerial + t.Issuance.Quantity ? t with { Serial = serial, Code = VoucherState.SerialCode(serial) } : null);
@@ -127,13 +128,18 @@ public sealed class VoucherComponentTests : IAsyncLifetime
     }
 
     [Fact]
-    public void The_market_draws_the_depth_chart_and_lists_price_levels()
+    public void The_market_draws_the_depth_chart_lists_price_levels_and_lets_only_the_named_buyer_accept_a_deal()
     {
+        _fake.Deals.Add(new VoucherDeal("D000000001", "gen-hydro", "gen-wind", "M-HYDRO-01@2025060100-000002", 4_000, 20, DealStatuses.Proposed, 0, "gen-hydro/operator", "t", null, null));
+        _fake.Deals.Add(new VoucherDeal("D000000002", "gen-wind", "retail-one", "M-WIND-01@2025060100-000002", 4_000, 20, DealStatuses.Proposed, 0, "gen-wind/operator", "t", null, null));
         _ctx.Render<MudBlazor.MudPopoverProvider>();
         var page = _ctx.Render<Market>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=depth-chart]")));
         var book = page.Find("[data-testid=order-book]").TextContent;
         Assert.Contains("45.00", book);
         Assert.Contains("50.00", book);
+        Assert.NotNull(page.Find("[data-testid=deal-D000000001] [data-testid=deal-accept]"));
+        Assert.Empty(page.FindAll("[data-testid=deal-D000000002] [data-testid=deal-accept]")); // gen-wind is the seller: it may only withdraw
+        Assert.Contains("Withdraw", page.Find("[data-testid=deal-D000000002]").TextContent);
     }
 }
