@@ -130,5 +130,6 @@ public sealed class DemoConsortium
         new Insurance.InsuranceSeed(),
         new DemandResponse.DemandResponseSeed(),
         new Receivables.ReceivablesSeed(),
+        new Vouchers.VoucherSeed(),
     ];
 }

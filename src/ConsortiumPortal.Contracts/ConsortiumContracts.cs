@@ -20,5 +20,6 @@ public static class ConsortiumContracts
         new Insurance.InsuranceContract(),
         new DemandResponse.DemandResponseContract(),
         new Receivables.ReceivablesContract(),
+        new Vouchers.VoucherContract(),
     ];
 }

@@ -13,6 +13,7 @@ using ConsortiumPortal.Features.Receivables;
 using ConsortiumPortal.Features.Registry;
 using ConsortiumPortal.Features.Settlement;
 using ConsortiumPortal.Features.Verify;
+using ConsortiumPortal.Features.Vouchers;
 using ConsortiumPortal.Identity;
 using ConsortiumPortal.Jobs;
 using ConsortiumPortal.Node;
@@ -38,6 +39,7 @@ builder.AddEvidence();                       // documents anchored by hash, insp
 builder.AddInsurance();                      // outage insurance: products, policies, automatic claims: Features/Insurance/
 builder.AddDemandResponse();                 // programmes, events, enrolment, live view, settlement job: Features/DemandResponse/
 builder.AddReceivables();                    // supply-chain receivables: vouchers, financing, maturity job: Features/Receivables/
+builder.AddVouchers();                       // renewable consumption vouchers: issuance, exchange, quota, trace: Features/Vouchers/
 builder.AddPortalJobs();                     // Hangfire, chain-event subscribers, recurring jobs, Jobs page: Jobs/
 builder.Services.AddProblemDetails();
 
@@ -62,6 +64,7 @@ app.MapRegistryApi();                        // /api/registry: applications, rev
 app.MapInsuranceApi();                       // /api/insurance: products, policies, claims, risk, back-test: Features/Insurance/
 app.MapDemandResponseApi();                  // /api/dr: OpenADR-like programs, events, reports: Features/DemandResponse/
 app.MapReceivablesApi();                     // /api/receivables: vouchers, lineage, financing, calendar, reports: Features/Receivables/
+app.MapVouchersApi();                        // /api/vouchers (trace and statistics are anonymous): Features/Vouchers/
 app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/
 
 await app.RunAsync();
