@@ -26,8 +26,6 @@ public static class EvidenceApi
     public sealed record TicketBody(string TicketNumber, string Title, string Location, string WorkLeader, string? DocumentHash = null);
     public sealed record StepBody(string Step, string? Note = null);
 
-    public sealed record WriteResponse(string TxId, long Height, int Index, string Status, JsonNode? Output);
-
     public static IEndpointRouteBuilder MapEvidenceApi(this IEndpointRouteBuilder app)
     {
         var open = app.MapGroup("/api/evidence").WithTags("Evidence").AllowAnonymous();
@@ -244,16 +242,8 @@ public static class EvidenceApi
 
     private static async Task<IResult> WriteAsync(Func<Task<TxOutcome>> write)
     {
-        TxOutcome outcome;
-        try { outcome = await write(); }
+        try { return WriteResults.From(await write()); }
         catch (EvidenceInputException e) { return LedgerApi.Problem(StatusCodes.Status400BadRequest, "bad-input", e.Message); }
-        if (outcome.Refusal is { } refusal)
-            return LedgerApi.Problem(refusal.Code is "busy" or "halted" or "no-leader" or "quorum-lost" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status400BadRequest,
-                refusal.Code, refusal.Message, outcome.TxId);
-        var result = outcome.Result!;
-        if (!result.Succeeded) return LedgerApi.Problem(StatusCodes.Status422UnprocessableEntity, "refused-by-contract", result.Error ?? "refused", outcome.TxId);
-        var output = result.Output is { } o ? JsonNode.Parse(o.GetRawText()) : null;
-        return TypedResults.Ok(new WriteResponse(outcome.TxId, outcome.Height, outcome.Index, result.Status, output));
     }
 
     private static async Task<(StoredDocument? File, IFormCollection? Form, IResult? Error)> ReadUploadAsync(HttpRequest request, CancellationToken token)

@@ -24,8 +24,6 @@ public static class InsuranceApi
     public sealed record ContestBody(string Evidence, string? EvidenceSm3 = null);
     public sealed record AnswerBody(bool Uphold, long AmountFen, string Answer);
 
-    public sealed record WriteResponse(string TxId, long Height, int Index, string Status, JsonNode? Output);
-
     public static IEndpointRouteBuilder MapInsuranceApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/insurance").WithTags("Insurance").RequireAuthorization(ApiAuthentication.Policy)
@@ -106,15 +104,7 @@ public static class InsuranceApi
 
     private static async Task<IResult> WriteAsync(Func<Task<TxOutcome>> write)
     {
-        TxOutcome outcome;
-        try { outcome = await write(); }
+        try { return WriteResults.From(await write(), StatusCodes.Status409Conflict); }
         catch (InsuranceSigningException e) { return LedgerApi.Problem(StatusCodes.Status403Forbidden, "cannot-sign", e.Message); }
-        if (outcome.Refusal is { } refusal)
-            return LedgerApi.Problem(refusal.Code is "busy" or "halted" or "no-leader" or "quorum-lost" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status409Conflict,
-                refusal.Code, refusal.Message, outcome.TxId);
-        var result = outcome.Result!;
-        if (!result.Succeeded) return LedgerApi.Problem(StatusCodes.Status422UnprocessableEntity, "refused-by-contract", result.Error ?? "refused", outcome.TxId);
-        var output = result.Output is { } o ? JsonNode.Parse(o.GetRawText()) : null;
-        return TypedResults.Ok(new WriteResponse(outcome.TxId, outcome.Height, outcome.Index, result.Status, output));
     }
 }

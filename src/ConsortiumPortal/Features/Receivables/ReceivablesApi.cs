@@ -25,8 +25,6 @@ public static class ReceivablesApi
     public sealed record NoteBody(string? Note = null);
     public sealed record SettleBody(string[] RootIds);
 
-    public sealed record WriteResponse(string TxId, long Height, int Index, string Status, JsonNode? Output);
-
     public static IEndpointRouteBuilder MapReceivablesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/receivables").WithTags("Receivables").RequireAuthorization(ApiAuthentication.Policy)
@@ -98,14 +96,7 @@ public static class ReceivablesApi
 
     private static async Task<IResult> WriteAsync(Func<Task<TxOutcome>> write)
     {
-        TxOutcome outcome;
-        try { outcome = await write(); }
+        try { return WriteResults.From(await write()); }
         catch (ReceivablesInputException e) { return LedgerApi.Problem(StatusCodes.Status400BadRequest, "bad-input", e.Message); }
-        if (outcome.Refusal is { } refusal)
-            return LedgerApi.Problem(refusal.Code is "busy" or "halted" or "no-leader" or "quorum-lost" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status400BadRequest,
-                refusal.Code, refusal.Message, outcome.TxId);
-        var result = outcome.Result!;
-        if (!result.Succeeded) return LedgerApi.Problem(StatusCodes.Status422UnprocessableEntity, "refused-by-contract", result.Error ?? "refused", outcome.TxId);
-        return TypedResults.Ok(new WriteResponse(outcome.TxId, outcome.Height, outcome.Index, result.Status, result.Output is { } o ? JsonNode.Parse(o.GetRawText()) : null));
     }
 }
