@@ -87,8 +87,10 @@ public abstract class PortalBrowserTest(ITestOutputHelper output) : IAsyncLifeti
         await page.Locator("#username").FillAsync(user);
         await page.Locator("#password").FillAsync(Password);
         await page.Locator("[data-testid=login-submit]").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = NavigationTimeout });
-        await WaitForCircuitAsync(page);
+        // Only the redirect is awaited here, not the page's load event: once in CI the dashboard after sign-in never
+        // fired it within 90 s (the same stall OpenAsync works around); the circuit wait below reloads once instead.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = NavigationTimeout, WaitUntil = WaitUntilState.Commit });
+        await WaitForCircuitOrReloadOnceAsync(page);
     });
 
     /// <summary>Opens a portal path (relative, no leading slash) and, for interactive pages, waits for the circuit.</summary>
@@ -96,13 +98,19 @@ public abstract class PortalBrowserTest(ITestOutputHelper output) : IAsyncLifeti
     {
         var response = await page.GotoAsync(path);
         Check(response is { Ok: true }, $"GET /{path} answered {response?.Status}");
-        if (!interactive) return;
-        // Once in CI a fresh context's first page came without its scripts and styles (no circuit for 90 s);
-        // a person would reload, and so does the test, once.
+        if (interactive) await WaitForCircuitOrReloadOnceAsync(page);
+    }
+
+    /// <summary>
+    /// Once in CI a fresh context's first page came without its scripts and styles (no circuit for 90 s); a person
+    /// would reload, and so does the test, once.
+    /// </summary>
+    private static async Task WaitForCircuitOrReloadOnceAsync(IPage page)
+    {
         try { await page.Locator("[data-testid=circuit-ready]").First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 }); }
         catch (TimeoutException)
         {
-            await page.ReloadAsync();
+            await page.ReloadAsync(new() { Timeout = NavigationTimeout });
             await WaitForCircuitAsync(page);
         }
     }
