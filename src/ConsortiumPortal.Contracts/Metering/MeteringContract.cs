@@ -19,6 +19,8 @@ namespace ConsortiumPortal.Contracts.Metering;
 /// API and CSV import validate row by row first and submit only the valid rows (docs/metering.md).</item>
 /// <item>A recorded interval changes only by <c>correctReading</c> with a reason; the reading keeps its original value
 /// and every correction is kept under its own key.</item>
+/// <item>Every transaction that changes a meter-day's readings also rewrites that day's packed row (<see cref="MeterDay"/>)
+/// from them, so readers of many days (demand-response baselines) read a row a day instead of 96.</item>
 /// </list>
 /// </summary>
 public sealed partial class MeteringContract : Contract
@@ -90,7 +92,8 @@ public sealed partial class MeteringContract : Contract
         var meters = new Dictionary<string, Meter>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var recordedMeters = new SortedSet<string>(StringComparer.Ordinal);
-        var recordedByDay = new Dictionary<string, Dictionary<string, StoredReading>>(StringComparer.Ordinal);
+        var recordedByDay = new Dictionary<(string Meter, long Day), Dictionary<string, StoredReading>>();
+        var changedDays = new HashSet<(string Meter, long Day)>();
         long recorded = 0, already = 0, from = long.MaxValue, to = long.MinValue;
         foreach (var series in args.Series)
         {
@@ -107,20 +110,26 @@ public sealed partial class MeteringContract : Contract
                 RequireWithinCapacity(meter, start, wh);
                 var key = MeteringState.ReadingKey(meter.MeterId, start);
                 if (!seen.Add(key)) throw new ContractException($"meter {meter.MeterId} interval {Iso(start)} appears twice in the batch");
-                if (RecordedOn(ctx, recordedByDay, meter.MeterId, start).GetValueOrDefault(key) is { } existing)
+                var day = (meter.MeterId, MeteringState.DayStartOf(start));
+                var dayReadings = RecordedOn(ctx, recordedByDay, day);
+                if (dayReadings.GetValueOrDefault(key) is { } existing)
                 {
                     if (existing.Wh != wh && existing.OriginalWh != wh)
                         throw new ContractException($"meter {meter.MeterId} interval {Iso(start)} is already recorded as {existing.Wh} Wh; change it with a correction and a reason");
                     already++;
                     continue;
                 }
-                ctx.State.Put(key, new StoredReading(wh));
+                var reading = new StoredReading(wh);
+                ctx.State.Put(key, reading);
+                dayReadings[key] = reading;
+                changedDays.Add(day);
                 recorded++;
                 recordedMeters.Add(meter.MeterId);
                 from = Math.Min(from, start);
                 to = Math.Max(to, start + MeteringState.IntervalMs);
             }
         }
+        foreach (var day in changedDays) PutDay(ctx, day.Meter, day.Day, recordedByDay[day]);
         if (recorded > 0)
             ctx.Emit("ReadingsRecorded", new { meterIds = recordedMeters.ToArray(), from, to, count = recorded });
         return new { recorded, alreadyRecorded = already };
@@ -143,6 +152,8 @@ public sealed partial class MeteringContract : Contract
         ctx.State.Put(MeteringState.CorrectionKey(meter.MeterId, args.IntervalStart, sequence), new ReadingCorrection(
             meter.MeterId, args.IntervalStart, sequence, existing.Wh, args.Wh, args.Reason, ctx.Caller.CertificateId, ctx.TxId, ctx.BlockTime));
         ctx.State.Put(key, new StoredReading(args.Wh, existing.OriginalWh ?? existing.Wh, sequence));
+        var dayStart = MeteringState.DayStartOf(args.IntervalStart);
+        PutDay(ctx, meter.MeterId, dayStart, ReadingsOn(ctx, meter.MeterId, dayStart));
         ctx.Emit("ReadingCorrected", new { meterId = meter.MeterId, intervalStart = args.IntervalStart, previousWh = existing.Wh, correctedWh = args.Wh, reason = args.Reason });
         return new { meterId = meter.MeterId, corrections = sequence };
     }
@@ -234,13 +245,21 @@ public sealed partial class MeteringContract : Contract
     /// key the chain has never seen waits for the store while it appends the previous block, so a batch of thousands of new
     /// intervals would otherwise run at the speed of that lock.
     /// </summary>
-    private static Dictionary<string, StoredReading> RecordedOn(ContractContext ctx, Dictionary<string, Dictionary<string, StoredReading>> cache, string meterId, long start)
+    private static Dictionary<string, StoredReading> RecordedOn(ContractContext ctx, Dictionary<(string Meter, long Day), Dictionary<string, StoredReading>> cache, (string Meter, long Day) day)
     {
-        var prefix = MeteringState.ReadingDayPrefix(meterId, MeteringState.DayStartOf(start));
-        if (!cache.TryGetValue(prefix, out var day))
-            cache[prefix] = day = ctx.State.Scan<StoredReading>(prefix).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        return day;
+        if (!cache.TryGetValue(day, out var readings)) cache[day] = readings = ReadingsOn(ctx, day.Meter, day.Day);
+        return readings;
     }
+
+    private static Dictionary<string, StoredReading> ReadingsOn(ContractContext ctx, string meterId, long dayStart) =>
+        ctx.State.Scan<StoredReading>(MeteringState.ReadingDayPrefix(meterId, dayStart)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Rewrites a meter-day's packed row (<see cref="MeterDay"/>) from that day's reading rows as this transaction leaves
+    /// them, so the row always equals the reading rows: built from them, never patched.
+    /// </summary>
+    private static void PutDay(ContractContext ctx, string meterId, long dayStart, Dictionary<string, StoredReading> readings) =>
+        ctx.State.Put(MeteringState.DayKey(meterId, dayStart), MeterDay.From(readings.Select(p => (MeteringState.SlotOfKey(p.Key), p.Value))));
 
     private static IReadOnlyList<string> MetersOnFeeder(ContractContext ctx, string feederId)
     {

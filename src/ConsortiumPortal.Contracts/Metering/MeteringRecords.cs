@@ -59,3 +59,37 @@ public sealed record ReadingCorrection(
 public sealed record Outage(
     string OutageId, string GridCompanyId, string? FeederId, IReadOnlyList<string> MeterIds, long Start, long? End,
     bool Planned, string Cause, string StartedBy, string StartTxId, string? RestoredBy, string? RestoreTxId);
+
+/// <summary>
+/// One meter's readings of one UTC day in one row (<c>metering/day/{meterId}/{yyyyMMdd}</c>), kept by the metering
+/// contract next to the per-reading rows in the same transaction, so a reader that needs weeks of a meter (a
+/// demand-response baseline) reads one row a day instead of 96. It holds exactly what the day's reading rows hold:
+/// <see cref="Present"/> has one character per interval from 00:00 UTC ('1' recorded, '0' not), <see cref="Wh"/> the
+/// current value of each interval (0 where not recorded), <see cref="Corrected"/> the corrected intervals in slot order.
+/// </summary>
+public sealed record MeterDay(
+    string Present,
+    IReadOnlyList<long> Wh,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CorrectedSlot>? Corrected = null)
+{
+    public bool Has(int slot) => Present[slot] == '1';
+
+    /// <summary>The day row of a day's reading rows (slot = interval index from 00:00 UTC, 0..95).</summary>
+    public static MeterDay From(IEnumerable<(int Slot, StoredReading Reading)> readings)
+    {
+        var present = new char[MeteringState.IntervalsPerDay];
+        Array.Fill(present, '0');
+        var wh = new long[MeteringState.IntervalsPerDay];
+        var corrected = new SortedDictionary<int, CorrectedSlot>();
+        foreach (var (slot, reading) in readings)
+        {
+            present[slot] = '1';
+            wh[slot] = reading.Wh;
+            if (reading.Corrections is { } n) corrected[slot] = new CorrectedSlot(slot, reading.OriginalWh!.Value, n);
+        }
+        return new MeterDay(new string(present), wh, corrected.Count == 0 ? null : corrected.Values.ToArray());
+    }
+}
+
+/// <summary>A corrected interval of a <see cref="MeterDay"/>: its first recorded value and how many corrections it has had.</summary>
+public sealed record CorrectedSlot(int Slot, long OriginalWh, int Corrections);
