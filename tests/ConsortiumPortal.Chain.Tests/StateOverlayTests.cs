@@ -98,4 +98,28 @@ public sealed class StateOverlayTests
                     Assert.Equal(model.GetValueOrDefault(k), overlay.Get(k));
             }, iter: 500);
     }
+
+    [Fact]
+    public void Scan_finds_only_the_writes_under_its_prefix_even_at_the_top_code_unit_and_allows_writes_while_enumerating()
+    {
+        var committed = new DictionaryState([P("q/\uffff/1", "a"), P("q/b", "b")]);
+        var overlay = new StateOverlay(committed);
+        overlay.Set("q/\uffff", "top");
+        overlay.Set("q/\uffff\uffff", "top2");
+        overlay.Set("q0", "next prefix");   // the upper bound of "q/" is "q0": not under the prefix
+        overlay.Set("q/a", "a");
+        Assert.Equal(["q/\uffff", "q/\uffff/1", "q/\uffff\uffff"], overlay.Scan("q/\uffff").Select(p => p.Key));
+        Assert.Equal(["q/a", "q/b", "q/\uffff", "q/\uffff/1", "q/\uffff\uffff"], overlay.Scan("q/").Select(p => p.Key));
+
+        // A contract may write while it walks a scan: the scan shows the state at its first row.
+        var seen = new List<string>();
+        foreach (var (key, _) in overlay.Scan("q/"))
+        {
+            seen.Add(key);
+            overlay.Set(key + "/copy", "x");
+            overlay.Delete("q/b");
+        }
+        Assert.Equal(["q/a", "q/b", "q/\uffff", "q/\uffff/1", "q/\uffff\uffff"], seen);
+        Assert.Null(overlay.Get("q/b"));
+    }
 }

@@ -22,27 +22,77 @@ public sealed class StateOverlay(IStateReader inner) : IStateReader
     // null value = deleted
     private readonly SortedDictionary<string, string?> _writes = new(StringComparer.Ordinal);
 
+    // The same keys in a set whose ranges can be taken: a scan visits only the writes under its prefix. A transaction
+    // that writes thousands of keys and scans for every item (settling 1,000 demand-response participants, matching a
+    // block of orders) would otherwise walk all its writes on every scan.
+    private readonly SortedSet<string> _keys = new(StringComparer.Ordinal);
+
     public IReadOnlyDictionary<string, string?> Writes => _writes;
 
     public string? Get(string key) => _writes.TryGetValue(key, out var v) ? v : inner.Get(key);
 
     public IEnumerable<KeyValuePair<string, string>> Scan(string prefix)
     {
-        var merged = new SortedDictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (k, v) in inner.Scan(prefix)) merged[k] = v;
-        foreach (var (k, v) in _writes)
-            if (k.StartsWith(prefix, StringComparison.Ordinal)) merged[k] = v;
-        foreach (var (k, v) in merged)
-            if (v is not null) yield return new(k, v);
+        // Both sides are copied before the first row is yielded (the base's scan is a list or copies likewise),
+        // so a caller may write while it enumerates.
+        var own = new List<KeyValuePair<string, string?>>();
+        foreach (var key in KeysUnder(prefix))
+            if (key.StartsWith(prefix, StringComparison.Ordinal)) own.Add(new(key, _writes[key]));
+        var rows = own.Count == 0 ? inner.Scan(prefix) : Merge(inner.Scan(prefix), own);
+        foreach (var row in rows) yield return row;
     }
 
-    public void Set(string key, string canonicalJson) => _writes[key] = canonicalJson;
+    public void Set(string key, string canonicalJson)
+    {
+        _writes[key] = canonicalJson;
+        _keys.Add(key);
+    }
 
-    public void Delete(string key) => _writes[key] = null;
+    public void Delete(string key)
+    {
+        _writes[key] = null;
+        _keys.Add(key);
+    }
 
     public void MergeInto(StateOverlay target)
     {
-        foreach (var (k, v) in _writes) target._writes[k] = v;
+        foreach (var (k, v) in _writes)
+        {
+            target._writes[k] = v;
+            target._keys.Add(k);
+        }
+    }
+
+    /// <summary>
+    /// The written keys from <paramref name="prefix"/> up to the prefix with its last code unit incremented: every key
+    /// starting with the prefix, in UTF-16 code-unit order, plus at most that upper bound itself (the caller filters it).
+    /// </summary>
+    private IEnumerable<string> KeysUnder(string prefix)
+    {
+        if (_keys.Count == 0) return [];
+        if (prefix.Length == 0 || prefix[^1] == char.MaxValue) return _keys;
+        var upper = prefix[..^1] + (char)(prefix[^1] + 1);
+        return _keys.GetViewBetween(prefix, upper);
+    }
+
+    /// <summary>The base's rows (key order) with this overlay's writes under the prefix (key order) laid over them.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Merge(IEnumerable<KeyValuePair<string, string>> under, List<KeyValuePair<string, string?>> own)
+    {
+        var i = 0;
+        foreach (var row in under)
+        {
+            for (; i < own.Count && string.CompareOrdinal(own[i].Key, row.Key) < 0; i++)
+                if (own[i].Value is { } added) yield return new(own[i].Key, added);
+            if (i < own.Count && own[i].Key == row.Key)
+            {
+                if (own[i].Value is { } replaced) yield return new(row.Key, replaced);
+                i++;
+                continue;
+            }
+            yield return row;
+        }
+        for (; i < own.Count; i++)
+            if (own[i].Value is { } added) yield return new(own[i].Key, added);
     }
 }
 
