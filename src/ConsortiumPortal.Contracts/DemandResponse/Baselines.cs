@@ -148,8 +148,11 @@ public static class Baselines
     internal static long FloorDiv(long a, long b) => a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
 }
 
-/// <summary>A meter's readings by interval start, read on demand and remembered (null: not recorded).</summary>
-public sealed class ReadingLookup(Func<long, long?> read)
+/// <summary>
+/// A meter's readings by interval start, read on demand (null: not recorded) and remembered, unless the source is
+/// already a direct lookup (<paramref name="remember"/> false: packed day rows, <see cref="Metering.MeterDays.Wh"/>).
+/// </summary>
+public sealed class ReadingLookup(Func<long, long?> read, bool remember = true)
 {
     private readonly Dictionary<long, long?> _seen = [];
 
@@ -157,6 +160,7 @@ public sealed class ReadingLookup(Func<long, long?> read)
     {
         get
         {
+            if (!remember) return read(intervalStart);
             if (!_seen.TryGetValue(intervalStart, out var wh)) _seen[intervalStart] = wh = read(intervalStart);
             return wh;
         }

@@ -46,7 +46,7 @@ public static class Performance
             var meter = MeteringState.GetMeter(state, meterId)!;
             // One packed row a day (~22 rows for three weeks) instead of ~2,000 reading rows: docs/benchmarks.md.
             var recorded = MeteringState.Days(state, meterId, Baselines.EarliestReading(ev.Start), ev.End);
-            var readings = new ReadingLookup(recorded.Wh);
+            var readings = new ReadingLookup(recorded.Wh, remember: false);
             var meterActual = new long[n];
             for (var i = 0; i < n; i++)
             {
