@@ -155,7 +155,8 @@ public sealed class DemandResponseQueries(NodeHostedService node)
         var outages = Performance.OutageDays(MeteringState.Outages(state), ev);
         foreach (var meterId in shown.SelectMany(e => e.MeterIds))
         {
-            var lookup = new ReadingLookup(t => MeteringState.Reading(state, meterId, t)?.Wh);
+            // The meter's packed day rows, as settlement reads them: ~22 rows instead of ~200 point reads.
+            var lookup = new ReadingLookup(MeteringState.Days(state, meterId, Baselines.EarliestReading(ev.Start), ev.End).Wh, remember: false);
             var excluded = (Read<DrMeterEvents>(state, DemandResponseState.MeterEventsKey(meterId))?.Events ?? [])
                 .Select(e => e.Day).Where(d => d != eventDay).ToHashSet();
             if (outages.TryGetValue(meterId, out var days)) excluded.UnionWith(days);
