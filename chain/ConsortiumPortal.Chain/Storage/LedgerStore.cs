@@ -204,15 +204,24 @@ public sealed class LedgerStore : IStateReader, IDisposable
         }
     }
 
-    /// <summary>
-    /// On a pooled reader connection with its prepared statement: opening a connection and preparing the query per scan
-    /// cost more than a short scan's rows (a demand-response settlement scans a few times per participant).
-    /// </summary>
     public IEnumerable<KeyValuePair<string, string>> Scan(string prefix)
     {
-        var reader = RentReader();
-        try { return reader.Scan(prefix); }
-        finally { _readers.Add(reader); }
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        // SQLite orders TEXT by its UTF-8 bytes, so the keys starting with the prefix are contiguous from $p on. An upper
+        // bound of prefix + U+FFFF would miss keys with characters above U+FFFF (and U+FFFF itself).
+        cmd.CommandText = "SELECT key, value FROM state WHERE key >= $p ORDER BY key";
+        cmd.Parameters.AddWithValue("$p", prefix);
+        using var reader = cmd.ExecuteReader();
+        var rows = new List<KeyValuePair<string, string>>();
+        while (reader.Read())
+        {
+            var key = reader.GetString(0);
+            if (!key.StartsWith(prefix, StringComparison.Ordinal)) break;
+            rows.Add(new(key, reader.GetString(1)));
+        }
+        rows.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key)); // UTF-16 code-unit order, like every IStateReader
+        return rows;
     }
 
     /// <summary>Whether a transaction is committed; safe from any thread.</summary>
@@ -258,15 +267,9 @@ public sealed class LedgerStore : IStateReader, IDisposable
     {
         private readonly SqliteCommand _get;
         private readonly SqliteCommand _contains;
-        private readonly SqliteCommand _scan;
 
         public StoreReader(SqliteConnection connection)
         {
-            // SQLite orders TEXT by its UTF-8 bytes, so the keys starting with the prefix are contiguous from $p on. An upper
-            // bound of prefix + U+FFFF would miss keys with characters above U+FFFF (and U+FFFF itself).
-            _scan = connection.CreateCommand();
-            _scan.CommandText = "SELECT key, value FROM state WHERE key >= $p ORDER BY key";
-            _scan.Parameters.Add("$p", SqliteType.Text);
             _get = connection.CreateCommand();
             _get.CommandText = "SELECT value FROM state WHERE key = $k";
             _get.Parameters.Add("$k", SqliteType.Text);
@@ -277,25 +280,7 @@ public sealed class LedgerStore : IStateReader, IDisposable
 
         public string? Get(string key) { _get.Parameters[0].Value = key; return _get.ExecuteScalar() as string; }
         public bool ContainsTransaction(string txId) { _contains.Parameters[0].Value = txId; return _contains.ExecuteScalar() is not null; }
-        /// <summary>Every row under the prefix, read to the end before returning (the reader goes back to the pool).</summary>
-        public List<KeyValuePair<string, string>> Scan(string prefix)
-        {
-            _scan.Parameters[0].Value = prefix;
-            var rows = new List<KeyValuePair<string, string>>();
-            using (var reader = _scan.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    var key = reader.GetString(0);
-                    if (!key.StartsWith(prefix, StringComparison.Ordinal)) break;
-                    rows.Add(new(key, reader.GetString(1)));
-                }
-            }
-            rows.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key)); // UTF-16 code-unit order, like every IStateReader
-            return rows;
-        }
-
-        public void Dispose() { var c = _get.Connection; _get.Dispose(); _contains.Dispose(); _scan.Dispose(); c?.Dispose(); }
+        public void Dispose() { var c = _get.Connection; _get.Dispose(); _contains.Dispose(); c?.Dispose(); }
     }
 
     public StoredTransaction? GetTransaction(string txId)
