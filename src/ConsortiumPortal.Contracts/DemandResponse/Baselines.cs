@@ -61,8 +61,8 @@ public static class Baselines
         Compute(method, eventStart, eventEnd, new ReadingLookup(t => readings.TryGetValue(t, out var wh) ? wh : null), excludedDays);
 
     /// <summary>
-    /// The same from a lookup (interval start -> Wh, null when not recorded) that the method calls only for the intervals it
-    /// needs, each at most once: a contract reads a few hundred point values per meter instead of three weeks of days.
+    /// The same from a lookup (interval start -> Wh, null when not recorded) that the method asks only for the intervals it
+    /// needs: settlement answers it from the meter's packed day rows (<c>MeteringState.Days</c>).
     /// </summary>
     public static Baseline Compute(string method, long eventStart, long eventEnd, ReadingLookup readings, IReadOnlySet<long> excludedDays)
     {
