@@ -117,7 +117,7 @@ public sealed class DemoConsortium
             As("retail-one/operator").Build(SettlementContract.ContractName, "transfer",
                 new SettlementContract.TransferArgs("gen-wind", 420_000_00, "PPA 2026-10 wind energy"), currentHeight),
         };
-        var context = new DemoSeedContext(this, As, currentHeight, new Randomizer(_seed + 1));
+        var context = new DemoSeedContext(this, As, currentHeight, new Randomizer(_seed + 1), keyFor);
         return [certificates, deposits, payments, .. ApplicationSeeds.SelectMany(seed => seed.Waves(context))];
     }
 
