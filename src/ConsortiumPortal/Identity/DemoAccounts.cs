@@ -1,6 +1,5 @@
 using ConsortiumPortal.Chain.Membership;
 using ConsortiumPortal.Node;
-using ConsortiumPortal.Seed;
 using ConsortiumPortal.Seed.Registry;
 using Microsoft.AspNetCore.Identity;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ConsortiumPortal.Chain.Membership;
 using ConsortiumPortal.Node;
-using ConsortiumPortal.Seed;
 using ConsortiumPortal.Seed.Registry;
 
 namespace ConsortiumPortal.Identity;
