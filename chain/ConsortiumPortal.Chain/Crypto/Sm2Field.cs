@@ -107,7 +107,62 @@ internal readonly struct Sm2Field(ulong l0, ulong l1, ulong l2, ulong l3)
 
     public static Sm2Field Double(in Sm2Field a) => Add(a, a);
 
-    public static Sm2Field Square(in Sm2Field a) => Mul(a, a);
+    /// <summary>a^2 / 2^256 mod p: as Mul, with 10 word products instead of 16 (each cross product counted twice).</summary>
+    public static Sm2Field Square(in Sm2Field a)
+    {
+        ulong c, hi, lo;
+        UInt128 pr;
+        ulong t0 = 0;
+        ulong t1 = 0;
+        ulong t2 = 0;
+        ulong t3 = 0;
+        ulong t4 = 0;
+        ulong t5 = 0;
+        ulong t6 = 0;
+        ulong t7 = 0;
+        c = 0;
+        pr = Math.BigMul(a.L0, a.L1); lo = (ulong)pr + t1; hi = (ulong)(pr >> 64) + (lo < t1 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t1 = lo; c = hi;
+        pr = Math.BigMul(a.L0, a.L2); lo = (ulong)pr + t2; hi = (ulong)(pr >> 64) + (lo < t2 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t2 = lo; c = hi;
+        pr = Math.BigMul(a.L0, a.L3); lo = (ulong)pr + t3; hi = (ulong)(pr >> 64) + (lo < t3 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t3 = lo; c = hi;
+        t4 = c;
+        c = 0;
+        pr = Math.BigMul(a.L1, a.L2); lo = (ulong)pr + t3; hi = (ulong)(pr >> 64) + (lo < t3 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t3 = lo; c = hi;
+        pr = Math.BigMul(a.L1, a.L3); lo = (ulong)pr + t4; hi = (ulong)(pr >> 64) + (lo < t4 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t4 = lo; c = hi;
+        t5 = c;
+        c = 0;
+        pr = Math.BigMul(a.L2, a.L3); lo = (ulong)pr + t5; hi = (ulong)(pr >> 64) + (lo < t5 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t5 = lo; c = hi;
+        t6 = c;
+        // double the off-diagonal sum (it is below 2^511), then add the squares a_i^2 on the diagonal
+        t7 = t6 >> 63; t6 = (t6 << 1) | (t5 >> 63); t5 = (t5 << 1) | (t4 >> 63); t4 = (t4 << 1) | (t3 >> 63);
+        t3 = (t3 << 1) | (t2 >> 63); t2 = (t2 << 1) | (t1 >> 63); t1 <<= 1;
+        c = 0;
+        pr = Math.BigMul(a.L0, a.L0); t0 = AddCarry(t0, (ulong)pr, ref c); t1 = AddCarry(t1, (ulong)(pr >> 64), ref c);
+        pr = Math.BigMul(a.L1, a.L1); t2 = AddCarry(t2, (ulong)pr, ref c); t3 = AddCarry(t3, (ulong)(pr >> 64), ref c);
+        pr = Math.BigMul(a.L2, a.L2); t4 = AddCarry(t4, (ulong)pr, ref c); t5 = AddCarry(t5, (ulong)(pr >> 64), ref c);
+        pr = Math.BigMul(a.L3, a.L3); t6 = AddCarry(t6, (ulong)pr, ref c); t7 = AddCarry(t7, (ulong)(pr >> 64), ref c);
+        ulong top = 0, m, x0, x1, x2, x3, borrow, c1;
+        // round 0: t += m * p * 2^0 with m = t0; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 1
+        m = t0; lo = m << 32; hi = m >> 32; borrow = 0;
+        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
+        c = 0; t1 = AddCarry(t1, x0, ref c); t2 = AddCarry(t2, x1, ref c); t3 = AddCarry(t3, x2, ref c); t4 = AddCarry(t4, x3, ref c);
+        c1 = c; c = 0; t4 = AddCarry(t4, top, ref c); top = c1 + c;
+        // round 1: t += m * p * 2^64 with m = t1; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 2
+        m = t1; lo = m << 32; hi = m >> 32; borrow = 0;
+        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
+        c = 0; t2 = AddCarry(t2, x0, ref c); t3 = AddCarry(t3, x1, ref c); t4 = AddCarry(t4, x2, ref c); t5 = AddCarry(t5, x3, ref c);
+        c1 = c; c = 0; t5 = AddCarry(t5, top, ref c); top = c1 + c;
+        // round 2: t += m * p * 2^128 with m = t2; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 3
+        m = t2; lo = m << 32; hi = m >> 32; borrow = 0;
+        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
+        c = 0; t3 = AddCarry(t3, x0, ref c); t4 = AddCarry(t4, x1, ref c); t5 = AddCarry(t5, x2, ref c); t6 = AddCarry(t6, x3, ref c);
+        c1 = c; c = 0; t6 = AddCarry(t6, top, ref c); top = c1 + c;
+        // round 3: t += m * p * 2^192 with m = t3; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 4
+        m = t3; lo = m << 32; hi = m >> 32; borrow = 0;
+        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
+        c = 0; t4 = AddCarry(t4, x0, ref c); t5 = AddCarry(t5, x1, ref c); t6 = AddCarry(t6, x2, ref c); t7 = AddCarry(t7, x3, ref c);
+        c1 = c; c = 0; t7 = AddCarry(t7, top, ref c); top = c1 + c;
+        return Reduce(t4, t5, t6, t7, top);
+    }
 
     /// <summary>Montgomery product a * b / 2^256 mod p (operand scanning, then four word-by-word
     /// reduction rounds that use p's special form instead of multiplications).</summary>

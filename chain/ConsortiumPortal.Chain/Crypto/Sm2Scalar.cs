@@ -73,12 +73,17 @@ internal readonly struct Sm2Scalar(ulong l0, ulong l1, ulong l2, ulong l3)
     /// <summary>Any 256-bit value mod n: n > 2^255, so one subtraction suffices.</summary>
     public Sm2Scalar ModN() => LessThan(this, N) ? this : Sub(this, N, out _);
 
-    /// <summary>The 4-bit digit at position index (0 = least significant).</summary>
-    public int Nibble(int index)
+    /// <summary>Bits start .. start + count - 1 (count at most 32; bits past 255 read as zero).</summary>
+    public int Bits(int start, int count)
     {
-        var limb = (index >> 4) switch { 0 => L0, 1 => L1, 2 => L2, _ => L3 };
-        return (int)((limb >> ((index & 15) * 4)) & 15);
+        var index = start >> 6;
+        var shift = start & 63;
+        var value = Limb(index) >> shift;
+        if (shift + count > 64 && index < 3) value |= Limb(index + 1) << (64 - shift);
+        return (int)(value & ((1UL << count) - 1));
     }
+
+    private ulong Limb(int index) => index switch { 0 => L0, 1 => L1, 2 => L2, _ => L3 };
 
     /// <summary>
     /// The width-w non-adjacent form, least significant digit first: odd digits in (-2^(w-1), 2^(w-1)) separated by at

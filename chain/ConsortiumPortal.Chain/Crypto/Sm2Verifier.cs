@@ -28,6 +28,9 @@ internal static class Sm2Verifier
     /// </summary>
     private const int FixedBaseAfterUses = 4;
 
+    /// <summary>4-bit windows: 60 KB per signer, 64 additions for tQ.</summary>
+    private const int SignerTableBits = 4;
+
     /// <summary>What verification needs from a key, derived once per ECPublicKeyParameters instance.</summary>
     private sealed class Prepared
     {
@@ -43,7 +46,7 @@ internal static class Sm2Verifier
         public Sm2JacobianPoint MultiplyKey(in Sm2Scalar t)
         {
             if (_fixedBase is { } fixedBase) return fixedBase.AddMultiple(Sm2JacobianPoint.Infinity, t);
-            if (Interlocked.Increment(ref _uses) == FixedBaseAfterUses) _fixedBase = new Sm2FixedBase(_point);
+            if (Interlocked.Increment(ref _uses) == FixedBaseAfterUses) _fixedBase = new Sm2FixedBase(_point, SignerTableBits);
             return MultiplyByNaf(OddMultiples!, t);
         }
 
