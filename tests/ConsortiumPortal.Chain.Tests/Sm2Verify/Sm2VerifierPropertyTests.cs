@@ -99,6 +99,7 @@ public sealed class Sm2VerifierPropertyTests
         var inRange = new byte[64];
         inRange[31] = inRange[63] = 1; // r = s = 1: passes the range checks, so each call multiplies by the key
         for (var i = 0; i < 8; i++) Sm2.Verify(key, "warm"u8, inRange);
+        Assert.True(Sm2Verifier.HasFixedBase(key), "the key should have its fixed-base table by now");
         return key;
     }
 
