@@ -77,6 +77,7 @@ internal readonly struct Sm2Scalar(ulong l0, ulong l1, ulong l2, ulong l3)
     public int Bits(int start, int count)
     {
         var index = start >> 6;
+        if (index > 3) return 0;
         var shift = start & 63;
         var value = Limb(index) >> shift;
         if (shift + count > 64 && index < 3) value |= Limb(index + 1) << (64 - shift);
