@@ -64,6 +64,15 @@ public static class Sm2
 
     public static ECPublicKeyParameters PublicKeyFromHex(string hex) => PublicKeyFromBytes(Hex.Decode(hex));
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ECPublicKeyParameters> ParsedKeys = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// PublicKeyFromHex, once per key: the same key object each time, so the verifier's per-key work (Z, tables) is
+    /// reused. Only for keys from committed state (node and certificate keys), which are few; never for a key a
+    /// request supplies, or the cache would grow without bound.
+    /// </summary>
+    public static ECPublicKeyParameters CachedPublicKeyFromHex(string hex) => ParsedKeys.GetOrAdd(hex, PublicKeyFromHex);
+
     public static byte[] PublicKeyBytes(ECPublicKeyParameters key) => key.Q.Normalize().GetEncoded(false);
 
     public static ECPrivateKeyParameters PrivateKeyFromBytes(ReadOnlySpan<byte> d, ECDomainParameters? domain = null)

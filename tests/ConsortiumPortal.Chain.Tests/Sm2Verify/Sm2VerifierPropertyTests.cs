@@ -165,3 +165,18 @@ public sealed class Sm2VerifierPropertyTests
         return copy;
     }
 }
+
+public sealed class Sm2CachedKeyTests
+{
+    [Fact]
+    public void The_cached_key_is_one_object_per_hex_and_verifies_like_a_parsed_one()
+    {
+        var key = Sm2.Generate();
+        var first = Sm2.CachedPublicKeyFromHex(key.PublicKeyHex);
+        Assert.Same(first, Sm2.CachedPublicKeyFromHex(key.PublicKeyHex));
+        var signature = key.Sign("node request"u8);
+        for (var i = 0; i < 6; i++) Assert.True(Sm2.Verify(first, "node request"u8, signature)); // NAF, then its own table
+        Assert.False(Sm2.Verify(first, "node request!"u8, signature));
+        Assert.Throws<FormatException>(() => Sm2.CachedPublicKeyFromHex("04zz"));
+    }
+}
