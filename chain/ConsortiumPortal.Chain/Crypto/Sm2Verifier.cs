@@ -105,13 +105,19 @@ internal static class Sm2Verifier
         var sum = Sm2FixedBase.G.AddMultiple(prepared.MultiplyKey(t), s); // sG + tQ
         if (sum.IsInfinity) return false;
 
-        // Valid iff (e + x1) mod n = r, i.e. x1 = (r - e) mod n + k*n with x1 < p < 2n, so k is 0 or 1.
-        // x1 = X / Z^2: compare X with candidate * Z^2 instead of inverting Z.
-        var e = Sm2Scalar.FromBigEndian(hash).ModN();
-        var candidate = Sm2Scalar.SubModN(r, e);
+        return XMatches(sum, r, Sm2Scalar.FromBigEndian(hash));
+    }
+
+    /// <summary>
+    /// Whether (e + x1) mod n = r, where x1 is the affine x of a finite Jacobian point: x1 = (r - e) mod n + k*n with
+    /// x1 < p < 2n, so k is 0 or 1. Compares X with candidate * Z^2 instead of inverting Z.
+    /// </summary>
+    internal static bool XMatches(in Sm2JacobianPoint sum, in Sm2Scalar r, in Sm2Scalar e)
+    {
+        var candidate = Sm2Scalar.SubModN(r, e.ModN());
         var z2 = Sm2Field.Square(sum.Z);
         if (Sm2Field.Mul(Sm2Field.ToMontgomery(candidate.AsFieldLimbs()), z2).Equals(sum.X)) return true;
-        var plusN = Sm2Scalar.Add(candidate, Sm2Scalar.N, out var carry);
+        var plusN = Sm2Scalar.Add(candidate, Sm2Scalar.N, out var carry); // x1 >= n: rare (about 2^-129) but valid
         return carry == 0 && Sm2Scalar.LessThan(plusN, Sm2Scalar.P)
                && Sm2Field.Mul(Sm2Field.ToMontgomery(plusN.AsFieldLimbs()), z2).Equals(sum.X);
     }

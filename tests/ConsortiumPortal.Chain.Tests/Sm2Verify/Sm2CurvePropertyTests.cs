@@ -47,6 +47,27 @@ public sealed class Sm2CurvePropertyTests
             return true;
         }, iter: 60, threads: 1);
 
+    [Fact]
+    public void The_final_x_check_accepts_exactly_r_equal_to_e_plus_x_mod_n_also_when_x_is_at_least_n()
+    {
+        var p = Sm2.Domain.Curve.Field.Characteristic;
+        // x in [n, p) (about 2^-129 of points, never met at random) or anywhere below p; Z random, so X = x * Z^2.
+        Gen.Select(Gen.Byte.Array[32], Gen.Byte.Array[32], Gen.Byte.Array[32], Gen.Bool).Sample((xBytes, zBytes, eBytes, high) =>
+        {
+            var x = high ? N.Add(new BigInteger(1, xBytes).Mod(p.Subtract(N))) : new BigInteger(1, xBytes).Mod(p);
+            var z = new BigInteger(1, zBytes).Mod(p.Subtract(BigInteger.One)).Add(BigInteger.One);
+            var point = new Sm2JacobianPoint(Field(x.Multiply(z).Multiply(z).Mod(p)), Sm2Field.One, Field(z));
+            var e = new BigInteger(1, eBytes); // the whole 256-bit digest, possibly at least n
+            var r = e.Add(x).Mod(N);
+            if (r.SignValue == 0) return true;
+            Assert.True(Sm2Verifier.XMatches(point, Sm2Scalar.FromBigEndian(Fixed(r)), Sm2Scalar.FromBigEndian(eBytes)));
+            var other = r.Add(BigInteger.One).Mod(N);
+            if (other.SignValue != 0)
+                Assert.False(Sm2Verifier.XMatches(point, Sm2Scalar.FromBigEndian(Fixed(other)), Sm2Scalar.FromBigEndian(eBytes)));
+            return true;
+        }, iter: 300, threads: 1);
+    }
+
     private static Sm2AffinePoint Affine(BigInteger k)
     {
         var point = Sm2.Domain.G.Multiply(k).Normalize();
