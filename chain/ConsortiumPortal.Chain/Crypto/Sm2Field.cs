@@ -64,6 +64,18 @@ internal readonly struct Sm2Field(ulong l0, ulong l1, ulong l2, ulong l3)
         return diff;
     }
 
+    /// <summary>a * b + t + carry (below 2^128): returns the low word and leaves the high word in carry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MulAdd(ulong a, ulong b, ulong t, ref ulong carry)
+    {
+        var product = Math.BigMul(a, b);
+        var lo = (ulong)product + t;
+        var hi = (ulong)(product >> 64) + (lo < t ? 1UL : 0UL);
+        lo += carry;
+        carry = hi + (lo < carry ? 1UL : 0UL);
+        return lo;
+    }
+
     /// <summary>top * 2^256 + t, known to be below 2p, reduced below p.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Sm2Field Reduce(ulong t0, ulong t1, ulong t2, ulong t3, ulong top)
@@ -107,124 +119,109 @@ internal readonly struct Sm2Field(ulong l0, ulong l1, ulong l2, ulong l3)
 
     public static Sm2Field Double(in Sm2Field a) => Add(a, a);
 
-    /// <summary>a^2 / 2^256 mod p: as Mul, with 10 word products instead of 16 (each cross product counted twice).</summary>
-    public static Sm2Field Square(in Sm2Field a)
-    {
-        ulong c, hi, lo;
-        UInt128 pr;
-        ulong t0 = 0;
-        ulong t1 = 0;
-        ulong t2 = 0;
-        ulong t3 = 0;
-        ulong t4 = 0;
-        ulong t5 = 0;
-        ulong t6 = 0;
-        ulong t7 = 0;
-        c = 0;
-        pr = Math.BigMul(a.L0, a.L1); lo = (ulong)pr + t1; hi = (ulong)(pr >> 64) + (lo < t1 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t1 = lo; c = hi;
-        pr = Math.BigMul(a.L0, a.L2); lo = (ulong)pr + t2; hi = (ulong)(pr >> 64) + (lo < t2 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t2 = lo; c = hi;
-        pr = Math.BigMul(a.L0, a.L3); lo = (ulong)pr + t3; hi = (ulong)(pr >> 64) + (lo < t3 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t3 = lo; c = hi;
-        t4 = c;
-        c = 0;
-        pr = Math.BigMul(a.L1, a.L2); lo = (ulong)pr + t3; hi = (ulong)(pr >> 64) + (lo < t3 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t3 = lo; c = hi;
-        pr = Math.BigMul(a.L1, a.L3); lo = (ulong)pr + t4; hi = (ulong)(pr >> 64) + (lo < t4 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t4 = lo; c = hi;
-        t5 = c;
-        c = 0;
-        pr = Math.BigMul(a.L2, a.L3); lo = (ulong)pr + t5; hi = (ulong)(pr >> 64) + (lo < t5 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t5 = lo; c = hi;
-        t6 = c;
-        // double the off-diagonal sum (it is below 2^511), then add the squares a_i^2 on the diagonal
-        t7 = t6 >> 63; t6 = (t6 << 1) | (t5 >> 63); t5 = (t5 << 1) | (t4 >> 63); t4 = (t4 << 1) | (t3 >> 63);
-        t3 = (t3 << 1) | (t2 >> 63); t2 = (t2 << 1) | (t1 >> 63); t1 <<= 1;
-        c = 0;
-        pr = Math.BigMul(a.L0, a.L0); t0 = AddCarry(t0, (ulong)pr, ref c); t1 = AddCarry(t1, (ulong)(pr >> 64), ref c);
-        pr = Math.BigMul(a.L1, a.L1); t2 = AddCarry(t2, (ulong)pr, ref c); t3 = AddCarry(t3, (ulong)(pr >> 64), ref c);
-        pr = Math.BigMul(a.L2, a.L2); t4 = AddCarry(t4, (ulong)pr, ref c); t5 = AddCarry(t5, (ulong)(pr >> 64), ref c);
-        pr = Math.BigMul(a.L3, a.L3); t6 = AddCarry(t6, (ulong)pr, ref c); t7 = AddCarry(t7, (ulong)(pr >> 64), ref c);
-        ulong top = 0, m, x0, x1, x2, x3, borrow, c1;
-        // round 0: t += m * p * 2^0 with m = t0; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 1
-        m = t0; lo = m << 32; hi = m >> 32; borrow = 0;
-        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
-        c = 0; t1 = AddCarry(t1, x0, ref c); t2 = AddCarry(t2, x1, ref c); t3 = AddCarry(t3, x2, ref c); t4 = AddCarry(t4, x3, ref c);
-        c1 = c; c = 0; t4 = AddCarry(t4, top, ref c); top = c1 + c;
-        // round 1: t += m * p * 2^64 with m = t1; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 2
-        m = t1; lo = m << 32; hi = m >> 32; borrow = 0;
-        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
-        c = 0; t2 = AddCarry(t2, x0, ref c); t3 = AddCarry(t3, x1, ref c); t4 = AddCarry(t4, x2, ref c); t5 = AddCarry(t5, x3, ref c);
-        c1 = c; c = 0; t5 = AddCarry(t5, top, ref c); top = c1 + c;
-        // round 2: t += m * p * 2^128 with m = t2; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 3
-        m = t2; lo = m << 32; hi = m >> 32; borrow = 0;
-        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
-        c = 0; t3 = AddCarry(t3, x0, ref c); t4 = AddCarry(t4, x1, ref c); t5 = AddCarry(t5, x2, ref c); t6 = AddCarry(t6, x3, ref c);
-        c1 = c; c = 0; t6 = AddCarry(t6, top, ref c); top = c1 + c;
-        // round 3: t += m * p * 2^192 with m = t3; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 4
-        m = t3; lo = m << 32; hi = m >> 32; borrow = 0;
-        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
-        c = 0; t4 = AddCarry(t4, x0, ref c); t5 = AddCarry(t5, x1, ref c); t6 = AddCarry(t6, x2, ref c); t7 = AddCarry(t7, x3, ref c);
-        c1 = c; c = 0; t7 = AddCarry(t7, top, ref c); top = c1 + c;
-        return Reduce(t4, t5, t6, t7, top);
-    }
-
     /// <summary>Montgomery product a * b / 2^256 mod p (operand scanning, then four word-by-word
     /// reduction rounds that use p's special form instead of multiplications).</summary>
     public static Sm2Field Mul(in Sm2Field a, in Sm2Field b)
     {
-        ulong c, hi, lo;
-        UInt128 pr;
-        ulong t0 = 0;
-        ulong t1 = 0;
-        ulong t2 = 0;
-        ulong t3 = 0;
-        ulong t4 = 0;
-        ulong t5 = 0;
-        ulong t6 = 0;
-        ulong t7 = 0;
+        ulong c = 0; // row i adds a_i * b at word i
+        var t0 = MulAdd(a.L0, b.L0, 0, ref c);
+        var t1 = MulAdd(a.L0, b.L1, 0, ref c);
+        var t2 = MulAdd(a.L0, b.L2, 0, ref c);
+        var t3 = MulAdd(a.L0, b.L3, 0, ref c);
+        var t4 = c;
         c = 0;
-        pr = Math.BigMul(a.L0, b.L0); lo = (ulong)pr + c; hi = (ulong)(pr >> 64) + (lo < c ? 1UL : 0UL); t0 = lo; c = hi;
-        pr = Math.BigMul(a.L0, b.L1); lo = (ulong)pr + c; hi = (ulong)(pr >> 64) + (lo < c ? 1UL : 0UL); t1 = lo; c = hi;
-        pr = Math.BigMul(a.L0, b.L2); lo = (ulong)pr + c; hi = (ulong)(pr >> 64) + (lo < c ? 1UL : 0UL); t2 = lo; c = hi;
-        pr = Math.BigMul(a.L0, b.L3); lo = (ulong)pr + c; hi = (ulong)(pr >> 64) + (lo < c ? 1UL : 0UL); t3 = lo; c = hi;
-        t4 = c;
+        t1 = MulAdd(a.L1, b.L0, t1, ref c);
+        t2 = MulAdd(a.L1, b.L1, t2, ref c);
+        t3 = MulAdd(a.L1, b.L2, t3, ref c);
+        t4 = MulAdd(a.L1, b.L3, t4, ref c);
+        var t5 = c;
         c = 0;
-        pr = Math.BigMul(a.L1, b.L0); lo = (ulong)pr + t1; hi = (ulong)(pr >> 64) + (lo < t1 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t1 = lo; c = hi;
-        pr = Math.BigMul(a.L1, b.L1); lo = (ulong)pr + t2; hi = (ulong)(pr >> 64) + (lo < t2 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t2 = lo; c = hi;
-        pr = Math.BigMul(a.L1, b.L2); lo = (ulong)pr + t3; hi = (ulong)(pr >> 64) + (lo < t3 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t3 = lo; c = hi;
-        pr = Math.BigMul(a.L1, b.L3); lo = (ulong)pr + t4; hi = (ulong)(pr >> 64) + (lo < t4 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t4 = lo; c = hi;
-        t5 = c;
+        t2 = MulAdd(a.L2, b.L0, t2, ref c);
+        t3 = MulAdd(a.L2, b.L1, t3, ref c);
+        t4 = MulAdd(a.L2, b.L2, t4, ref c);
+        t5 = MulAdd(a.L2, b.L3, t5, ref c);
+        var t6 = c;
         c = 0;
-        pr = Math.BigMul(a.L2, b.L0); lo = (ulong)pr + t2; hi = (ulong)(pr >> 64) + (lo < t2 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t2 = lo; c = hi;
-        pr = Math.BigMul(a.L2, b.L1); lo = (ulong)pr + t3; hi = (ulong)(pr >> 64) + (lo < t3 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t3 = lo; c = hi;
-        pr = Math.BigMul(a.L2, b.L2); lo = (ulong)pr + t4; hi = (ulong)(pr >> 64) + (lo < t4 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t4 = lo; c = hi;
-        pr = Math.BigMul(a.L2, b.L3); lo = (ulong)pr + t5; hi = (ulong)(pr >> 64) + (lo < t5 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t5 = lo; c = hi;
-        t6 = c;
-        c = 0;
-        pr = Math.BigMul(a.L3, b.L0); lo = (ulong)pr + t3; hi = (ulong)(pr >> 64) + (lo < t3 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t3 = lo; c = hi;
-        pr = Math.BigMul(a.L3, b.L1); lo = (ulong)pr + t4; hi = (ulong)(pr >> 64) + (lo < t4 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t4 = lo; c = hi;
-        pr = Math.BigMul(a.L3, b.L2); lo = (ulong)pr + t5; hi = (ulong)(pr >> 64) + (lo < t5 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t5 = lo; c = hi;
-        pr = Math.BigMul(a.L3, b.L3); lo = (ulong)pr + t6; hi = (ulong)(pr >> 64) + (lo < t6 ? 1UL : 0UL); lo += c; hi += lo < c ? 1UL : 0UL; t6 = lo; c = hi;
-        t7 = c;
-        ulong top = 0, m, x0, x1, x2, x3, borrow, c1;
-        // round 0: t += m * p * 2^0 with m = t0; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 1
-        m = t0; lo = m << 32; hi = m >> 32; borrow = 0;
-        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
-        c = 0; t1 = AddCarry(t1, x0, ref c); t2 = AddCarry(t2, x1, ref c); t3 = AddCarry(t3, x2, ref c); t4 = AddCarry(t4, x3, ref c);
-        c1 = c; c = 0; t4 = AddCarry(t4, top, ref c); top = c1 + c;
-        // round 1: t += m * p * 2^64 with m = t1; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 2
-        m = t1; lo = m << 32; hi = m >> 32; borrow = 0;
-        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
-        c = 0; t2 = AddCarry(t2, x0, ref c); t3 = AddCarry(t3, x1, ref c); t4 = AddCarry(t4, x2, ref c); t5 = AddCarry(t5, x3, ref c);
-        c1 = c; c = 0; t5 = AddCarry(t5, top, ref c); top = c1 + c;
-        // round 2: t += m * p * 2^128 with m = t2; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 3
-        m = t2; lo = m << 32; hi = m >> 32; borrow = 0;
-        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
-        c = 0; t3 = AddCarry(t3, x0, ref c); t4 = AddCarry(t4, x1, ref c); t5 = AddCarry(t5, x2, ref c); t6 = AddCarry(t6, x3, ref c);
-        c1 = c; c = 0; t6 = AddCarry(t6, top, ref c); top = c1 + c;
-        // round 3: t += m * p * 2^192 with m = t3; by p's form that is adding m*(2^192 + 1) - m*(2^160 + 2^32) at limb 4
-        m = t3; lo = m << 32; hi = m >> 32; borrow = 0;
-        x0 = SubBorrow(m, lo, ref borrow); x1 = SubBorrow(0, hi, ref borrow); x2 = SubBorrow(0, lo, ref borrow); x3 = SubBorrow(m, hi, ref borrow);
-        c = 0; t4 = AddCarry(t4, x0, ref c); t5 = AddCarry(t5, x1, ref c); t6 = AddCarry(t6, x2, ref c); t7 = AddCarry(t7, x3, ref c);
-        c1 = c; c = 0; t7 = AddCarry(t7, top, ref c); top = c1 + c;
-        return Reduce(t4, t5, t6, t7, top);
+        t3 = MulAdd(a.L3, b.L0, t3, ref c);
+        t4 = MulAdd(a.L3, b.L1, t4, ref c);
+        t5 = MulAdd(a.L3, b.L2, t5, ref c);
+        t6 = MulAdd(a.L3, b.L3, t6, ref c);
+        return MontgomeryReduce(t0, t1, t2, t3, t4, t5, t6, c);
+    }
 
+    /// <summary>a^2 / 2^256 mod p: as Mul, with 10 word products instead of 16 (each cross product counted twice).</summary>
+    public static Sm2Field Square(in Sm2Field a)
+    {
+        ulong c = 0; // the cross products a_i * a_j, i < j
+        var t1 = MulAdd(a.L0, a.L1, 0, ref c);
+        var t2 = MulAdd(a.L0, a.L2, 0, ref c);
+        var t3 = MulAdd(a.L0, a.L3, 0, ref c);
+        var t4 = c;
+        c = 0;
+        t3 = MulAdd(a.L1, a.L2, t3, ref c);
+        t4 = MulAdd(a.L1, a.L3, t4, ref c);
+        var t5 = c;
+        c = 0;
+        t5 = MulAdd(a.L2, a.L3, t5, ref c);
+        var t6 = c;
+        // doubled (the cross sum is below 2^511), then the squares a_i^2 added on the diagonal
+        var t7 = t6 >> 63;
+        t6 = (t6 << 1) | (t5 >> 63);
+        t5 = (t5 << 1) | (t4 >> 63);
+        t4 = (t4 << 1) | (t3 >> 63);
+        t3 = (t3 << 1) | (t2 >> 63);
+        t2 = (t2 << 1) | (t1 >> 63);
+        t1 <<= 1;
+        c = 0;
+        var square = Math.BigMul(a.L0, a.L0);
+        var t0 = (ulong)square;
+        t1 = AddCarry(t1, (ulong)(square >> 64), ref c);
+        square = Math.BigMul(a.L1, a.L1);
+        t2 = AddCarry(t2, (ulong)square, ref c);
+        t3 = AddCarry(t3, (ulong)(square >> 64), ref c);
+        square = Math.BigMul(a.L2, a.L2);
+        t4 = AddCarry(t4, (ulong)square, ref c);
+        t5 = AddCarry(t5, (ulong)(square >> 64), ref c);
+        square = Math.BigMul(a.L3, a.L3);
+        t6 = AddCarry(t6, (ulong)square, ref c);
+        t7 = AddCarry(t7, (ulong)(square >> 64), ref c);
+        return MontgomeryReduce(t0, t1, t2, t3, t4, t5, t6, t7);
+    }
+
+    /// <summary>
+    /// t / 2^256 mod p for a 512-bit t below p * 2^256: four word-by-word rounds that each add m * p with m = the lowest
+    /// remaining word (p = -1 mod 2^64), using p's special form instead of multiplications.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Sm2Field MontgomeryReduce(ulong t0, ulong t1, ulong t2, ulong t3, ulong t4, ulong t5, ulong t6, ulong t7)
+    {
+        // top is the carry into the word above the last one a round touched, which the next round adds there.
+        ulong top, carry = 0;
+        top = ReductionRound(t0, ref t1, ref t2, ref t3, ref t4);
+        carry = 0; t5 = AddCarry(t5, top, ref carry); top = ReductionRound(t1, ref t2, ref t3, ref t4, ref t5) + carry;
+        carry = 0; t6 = AddCarry(t6, top, ref carry); top = ReductionRound(t2, ref t3, ref t4, ref t5, ref t6) + carry;
+        carry = 0; t7 = AddCarry(t7, top, ref carry); top = ReductionRound(t3, ref t4, ref t5, ref t6, ref t7) + carry;
+        return Reduce(t4, t5, t6, t7, top);
+    }
+
+    /// <summary>
+    /// One reduction round for the word m: adding m * p clears it (p = -1 mod 2^64, carrying m out), which by p's form
+    /// is adding m * (2^192 + 1) - m * (2^160 + 2^32), a non-negative 256-bit value, to the four words above it.
+    /// Returns the carry out of w4.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ReductionRound(ulong m, ref ulong w1, ref ulong w2, ref ulong w3, ref ulong w4)
+    {
+        ulong lo = m << 32, hi = m >> 32, borrow = 0, carry = 0;
+        var x0 = SubBorrow(m, lo, ref borrow);
+        var x1 = SubBorrow(0, hi, ref borrow);
+        var x2 = SubBorrow(0, lo, ref borrow);
+        var x3 = SubBorrow(m, hi, ref borrow);
+        w1 = AddCarry(w1, x0, ref carry);
+        w2 = AddCarry(w2, x1, ref carry);
+        w3 = AddCarry(w3, x2, ref carry);
+        w4 = AddCarry(w4, x3, ref carry);
+        return carry;
     }
 
     /// <summary>a^(p-2) = 1/a (Fermat); zero for zero. Only used while building tables, never per verification.</summary>

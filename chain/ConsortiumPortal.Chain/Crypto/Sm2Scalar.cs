@@ -26,11 +26,7 @@ internal readonly struct Sm2Scalar(ulong l0, ulong l1, ulong l2, ulong l3)
 
     public static bool LessThan(in Sm2Scalar a, in Sm2Scalar b)
     {
-        ulong borrow = 0;
-        Sm2Field.SubBorrow(a.L0, b.L0, ref borrow);
-        Sm2Field.SubBorrow(a.L1, b.L1, ref borrow);
-        Sm2Field.SubBorrow(a.L2, b.L2, ref borrow);
-        Sm2Field.SubBorrow(a.L3, b.L3, ref borrow);
+        Sub(a, b, out var borrow);
         return borrow != 0;
     }
 
