@@ -15,7 +15,7 @@ internal static class SeededDemoChain
         var demo = new DemoConsortium(KeyFor, new ConsortiumNode("node-1", DemoConsortium.NodeOperator, "", "127.0.0.1:7001", "http://127.0.0.1:5001"), TestChain.GenesisTime);
         var chain = new TestChain(demo.Genesis, KeyFor, demo.NodeId);
         foreach (var wave in demo.Waves(KeyFor, chain.Ledger.Height))
-            Assert.All(chain.Commit([.. wave]), r => TestChain.AssertOk(r));
+            Assert.All(chain.CommitWave(demo, wave), r => TestChain.AssertOk(r));
         return chain;
     }
 }

@@ -20,7 +20,7 @@ public sealed class ReceivablesSeedTests
         using var chain = new TestChain(demo.Genesis, For, demo.NodeId) { StepMs = 5 };
         foreach (var wave in demo.Waves(For, chain.Ledger.Height))
         {
-            var results = chain.Commit([.. wave]);
+            var results = chain.CommitWave(demo, wave);
             Assert.All(results.Zip(wave), r => Assert.True(r.First.Succeeded, $"{r.Second.Body.Method} by {r.Second.Body.Signer}: {r.First.Error}"));
         }
 

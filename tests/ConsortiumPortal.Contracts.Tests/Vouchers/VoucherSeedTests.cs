@@ -15,7 +15,7 @@ public sealed class VoucherSeedTests
         var consortium = new DemoConsortium(KeyFor, new Chain.Membership.ConsortiumNode("node-1", "grid-east", "", "127.0.0.1:1", "http://127.0.0.1:2"), TestChain.GenesisTime);
         using var chain = new TestChain(consortium.Genesis, KeyFor, "node-1");
         foreach (var wave in consortium.Waves(KeyFor, chain.Ledger.Height))
-            Assert.All(chain.Commit(wave.ToArray()), TestChain.AssertOk);
+            Assert.All(chain.CommitWave(consortium, wave), TestChain.AssertOk);
 
         var issuances = chain.Issuances();
         Assert.Equal(VoucherSeed.Plan(TestChain.GenesisTime, new Bogus.Randomizer(1)).Count, issuances.Count);
