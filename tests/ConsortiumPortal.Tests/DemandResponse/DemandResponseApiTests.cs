@@ -14,7 +14,8 @@ namespace ConsortiumPortal.Tests.DemandResponse;
 /// </summary>
 public sealed class DemandResponseApiTests(PortalApp app) : IClassFixture<PortalApp>
 {
-    private long Genesis => app.Runtime.Ledger.Store.GetBlockHeader(0)!.Header.Timestamp;
+    /// <summary>The demo's seeding moment ("now" for its data): genesis is dated its history earlier.</summary>
+    private long Genesis => Seed.DemoConsortium.SeedingTimeOf(app.Runtime.Ledger.Store.GetBlockHeader(0)!.Header.Timestamp);
 
     private static async Task<(HttpStatusCode Status, JsonElement Json)> SendAsync(HttpClient client, HttpMethod method, string path, object? body = null)
     {
