@@ -1,3 +1,4 @@
+using ConsortiumPortal.Chain.Crypto;
 using ConsortiumPortal.Chain.Model;
 using ConsortiumPortal.Seed;
 
@@ -10,5 +11,15 @@ internal static class DemoWaves
     {
         chain.Now = wave.At ?? Math.Max(chain.Now, demo.SeedingTime + 1_000);
         return chain.Commit([.. wave]);
+    }
+
+    /// <summary>Commits every wave of the demo, each at its time; every transaction must succeed.</summary>
+    public static void CommitDemo(this TestChain chain, DemoConsortium demo, Func<string, Sm2KeyPair> keyFor)
+    {
+        foreach (var wave in demo.Waves(keyFor, chain.Ledger.Height))
+        {
+            var results = chain.CommitWave(demo, wave);
+            Assert.All(results.Zip(wave), r => Assert.True(r.First.Succeeded, $"{r.Second.Body.Method} by {r.Second.Body.Signer}: {r.First.Error}"));
+        }
     }
 }

@@ -16,8 +16,7 @@ public sealed class MeteringSeedTests
         var genesisTime = TestChain.GenesisTime;
         var consortium = new DemoConsortium(KeyFor, new ConsortiumPortal.Chain.Membership.ConsortiumNode("node-1", "grid-east", "", "127.0.0.1:1", "http://127.0.0.1:2"), genesisTime);
         using var chain = new TestChain(consortium.Genesis, KeyFor, "node-1");
-        foreach (var wave in consortium.Waves(KeyFor, chain.Ledger.Height))
-            Assert.All(chain.CommitWave(consortium, wave), TestChain.AssertOk);
+        chain.CommitDemo(consortium, KeyFor);
 
         var state = chain.Ledger.Store;
         var from = MeteringSeed.FirstDay(genesisTime);
