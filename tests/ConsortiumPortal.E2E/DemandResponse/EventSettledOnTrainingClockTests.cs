@@ -50,8 +50,12 @@ public sealed class EventSettledOnTrainingClockTests(ITestOutputHelper output) :
             await OpenAsync(consumer, $"dr/events/{EventId}");
             await consumer.Locator("[data-testid=enrol-meters]").ClickAsync();
             await consumer.Locator(".mud-popover-open .mud-list-item", new() { HasText = Meter }).ClickAsync();
-            await consumer.Keyboard.PressAsync("Escape");
+            // The data park has two meters (M-DATA-02 is the demo history's): close the list by clicking outside it, and
+            // leave the commitment field (Tab) so that its value is bound before submitting.
+            await consumer.Locator("[data-testid=dr-event-title]").ClickAsync();
+            await consumer.Locator(".mud-popover-open .mud-list-item").First.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
             await consumer.Locator(Input("enrol-committed")).FillAsync("2000");
+            await consumer.Locator(Input("enrol-committed")).PressAsync("Tab");
             await CommitAsync(consumer, () => consumer.Locator("[data-testid=enrol-submit]").ClickAsync());
             await consumer.Locator("[data-testid=enrolled]").WaitForAsync();
         });
