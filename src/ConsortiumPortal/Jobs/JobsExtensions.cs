@@ -3,7 +3,6 @@ using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ConsortiumPortal.Jobs;
 
@@ -40,7 +39,7 @@ public static class JobsExtensions
                 options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             }, storage);
 
-        builder.Services.TryAddSingleton(TimeProvider.System); // the training clock, if registered, stays the portal's time
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobProgressBoard>();
         builder.Services.AddSingleton<ChainEventSubscriptions>();
         builder.Services.AddScoped<JobsOverview>();

@@ -76,12 +76,10 @@ public static class NodeHostingExtensions
     public static WebApplicationBuilder AddConsortiumNode(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<NodeSettings>(builder.Configuration.GetSection("Consortium"));
+        // Only the block clock: the portal's TimeProvider stays the wall clock, so sign-in cookies, lockouts and API-key
+        // expiry do not jump (moving a day ahead would sign everyone out).
         if (builder.Configuration.GetValue<bool>("Consortium:TrainingClock"))
-        {
-            // The portal's "now" is then block time too: pages, validators and jobs agree with what contracts see.
             builder.Services.AddSingleton(new TrainingClock());
-            builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<TrainingClock>());
-        }
         builder.Services.AddSingleton<NodeHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeHostedService>());
         builder.Logging.AddFilter("DotNext.Net.Cluster.Consensus.Raft", LogLevel.Error);

@@ -3,7 +3,7 @@ namespace ConsortiumPortal.Node;
 /// <summary>
 /// A training pilot's block clock (Consortium:TrainingClock=true, a single node only): the system clock plus an offset
 /// that an operator can only increase, so that a whole demand-response event, a maturity or an expiry plays out in
-/// minutes. It is also the portal's TimeProvider then, so pages and validators see the time contracts see.
+/// minutes. It is the node's block clock only, not the portal's TimeProvider: sign-in cookies and lockouts keep wall time.
 /// <para>
 /// Why only forward: block time is on the ledger for ever and never goes back (Ledger.Propose keeps it monotonic), so
 /// setting the clock back would only stop time until the wall clock caught up. A restarted node starts the clock at the
@@ -18,12 +18,12 @@ public sealed class TrainingClock(TimeProvider? real = null) : TimeProvider
 
     private readonly TimeProvider _real = real ?? System;
     private readonly Lock _lock = new();
-    private long _offsetMs;
+    private long _offsetTicks; // ticks, not ms: a move lands exactly on the time asked for
 
     /// <summary>How far this clock is ahead of the wall clock.</summary>
-    public TimeSpan Offset => TimeSpan.FromMilliseconds(Interlocked.Read(ref _offsetMs));
+    public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
 
-    public override DateTimeOffset GetUtcNow() => _real.GetUtcNow().AddMilliseconds(Interlocked.Read(ref _offsetMs));
+    public override DateTimeOffset GetUtcNow() => _real.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
 
     /// <summary>Moves the clock forward to <paramref name="to"/>; refused (ArgumentOutOfRangeException) if that is in its past or more than <see cref="MaxStep"/> ahead.</summary>
     public DateTimeOffset AdvanceTo(DateTimeOffset to)
@@ -33,7 +33,7 @@ public sealed class TrainingClock(TimeProvider? real = null) : TimeProvider
             var now = GetUtcNow();
             if (to < now) throw new ArgumentOutOfRangeException(nameof(to), $"the block clock only moves forward: it is {now:O} already");
             if (to - now > MaxStep) throw new ArgumentOutOfRangeException(nameof(to), $"one move goes at most {MaxStep.TotalDays:0} days ahead");
-            Interlocked.Add(ref _offsetMs, (long)(to - now).TotalMilliseconds);
+            Interlocked.Add(ref _offsetTicks, (to - now).Ticks);
             return GetUtcNow();
         }
     }
@@ -44,7 +44,7 @@ public sealed class TrainingClock(TimeProvider? real = null) : TimeProvider
         lock (_lock)
         {
             var behind = headTimestampMs - GetUtcNow().ToUnixTimeMilliseconds();
-            if (behind > 0) Interlocked.Add(ref _offsetMs, behind);
+            if (behind > 0) Interlocked.Add(ref _offsetTicks, behind * TimeSpan.TicksPerMillisecond);
         }
     }
 }
