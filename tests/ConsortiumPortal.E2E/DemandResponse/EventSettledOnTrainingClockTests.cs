@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using ConsortiumPortal.E2E.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -13,52 +11,22 @@ namespace ConsortiumPortal.E2E.DemandResponse;
 /// reduction, the clock moves past the end, the last readings arrive, the settlement job settles the event, and the data
 /// park sees its incentive.
 /// </summary>
-public sealed class EventSettledOnTrainingClockTests(ITestOutputHelper output) : PortalBrowserTest(output)
+public sealed class EventSettledOnTrainingClockTests(ITestOutputHelper output) : DemandResponseBrowserTest(output)
 {
     private const string EventId = "E2E-DR-CLOCK";
     private const string Meter = "M-DATA-01";
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
 
     protected override IReadOnlyList<string> PortalArguments => ["--Consortium:TrainingClock=true"];
-
-    private static string Input(string testId) => $"input[data-testid={testId}], [data-testid={testId}] input";
 
     [Fact]
     public async Task An_event_runs_on_the_training_clock_and_the_consumer_sees_its_settled_incentive()
     {
         var grid = await SignedInPageAsync("grid-east/operator");
-        var start = await Step("publish a one-hour event on a weekday", async () =>
-        {
-            await OpenAsync(grid, "dr");
-            await grid.GetByRole(AriaRole.Tab, new() { Name = "Publish" }).ClickAsync();
-            await grid.Locator("[data-testid=publish-program]").ClickAsync();
-            await grid.Locator(".mud-popover-open .mud-list-item", new() { HasText = "East China summer peak shaving" }).ClickAsync();
-            await grid.Locator(Input("publish-event-id")).FillAsync(EventId);
-            // The form proposes tomorrow 10:00 China time; a weekday, so the seeded week of readings holds its baseline days.
-            var local = DateTime.ParseExact(await grid.Locator(Input("publish-start")).InputValueAsync(), "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-            while (local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) local = local.AddDays(1);
-            await grid.Locator(Input("publish-start")).FillAsync(local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
-            await grid.Locator(Input("publish-target")).FillAsync("5000");
-            await CommitAsync(grid, () => grid.Locator("[data-testid=publish-submit]").ClickAsync());
-            return new DateTimeOffset(local, China);
-        });
-
+        // A weekday, so that the seeded week of readings holds its baseline days.
+        var start = await Step("publish a one-hour event on a weekday", () => PublishAsync(grid, EventId, weekday: true));
         var consumer = await SignedInPageAsync("data-park/operator");
-        await Step("the consumer enrols its meter with 2 MW", async () =>
-        {
-            await OpenAsync(consumer, $"dr/events/{EventId}");
-            await consumer.Locator("[data-testid=enrol-meters]").ClickAsync();
-            await consumer.Locator(".mud-popover-open .mud-list-item", new() { HasText = Meter }).ClickAsync();
-            // The data park has two meters (M-DATA-02 is the demo history's): close the list by clicking outside it, and
-            // leave the commitment field (Tab) so that its value is bound before submitting.
-            await consumer.Locator("[data-testid=dr-event-title]").ClickAsync();
-            await consumer.Locator(".mud-popover-open .mud-list-item").First.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
-            await consumer.Locator(Input("enrol-committed")).FillAsync("2000");
-            await consumer.Locator(Input("enrol-committed")).PressAsync("Tab");
-            await CommitAsync(consumer, () => consumer.Locator("[data-testid=enrol-submit]").ClickAsync());
-            await consumer.Locator("[data-testid=enrolled]").WaitForAsync();
-        });
+        await Step("the consumer enrols its meter with 2 MW", () => EnrolAsync(consumer, EventId, Meter, 2000));
 
         var trainer = await SignedInPageAsync("grid-east/admin");
         await Step("the operator moves the clock half an hour into the event", () => MoveClockAsync(trainer, start + 2 * Interval));
