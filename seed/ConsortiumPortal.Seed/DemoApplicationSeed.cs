@@ -1,13 +1,16 @@
 using Bogus;
+using ConsortiumPortal.Chain.Crypto;
 using ConsortiumPortal.Chain.Model;
 
 namespace ConsortiumPortal.Seed;
 
 /// <summary>
 /// What an application's demo data is built from: the consortium (organisations, people, genesis), a builder that signs
-/// as any demo certificate id, the height the transactions expire from, and a random source seeded from the demo seed.
+/// as any demo certificate id, the height the transactions expire from, a random source seeded from the demo seed, and
+/// the key of any id (an organisation that joins later needs its public key in the admission proposal).
 /// </summary>
-public sealed record DemoSeedContext(DemoConsortium Consortium, Func<string, TxBuilder> As, long CurrentHeight, Randomizer Random)
+public sealed record DemoSeedContext(DemoConsortium Consortium, Func<string, TxBuilder> As, long CurrentHeight, Randomizer Random,
+    Func<string, Sm2KeyPair> KeyFor)
 {
     /// <summary>
     /// The seeding moment (ms since the Unix epoch): "now" for every seed. Undated waves commit at it or later; dated history

@@ -132,7 +132,7 @@ public sealed class DemoConsortium
             As("retail-one/operator").Build(SettlementContract.ContractName, "transfer",
                 new SettlementContract.TransferArgs("gen-wind", 420_000_00, "PPA 2026-10 wind energy"), currentHeight),
         };
-        var context = new DemoSeedContext(this, As, currentHeight, new Randomizer(_seed + 1));
+        var context = new DemoSeedContext(this, As, currentHeight, new Randomizer(_seed + 1), keyFor);
         var genesis = Genesis.Timestamp;
         List<DemoWave> waves = [new(certificates, genesis + 1_000), new(deposits, genesis + 2_000), new(payments, genesis + 3_000)];
         // History first (no seed's history draws from context.Random, so the undated waves' draws stay as they were).
