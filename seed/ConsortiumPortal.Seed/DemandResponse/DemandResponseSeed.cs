@@ -15,8 +15,8 @@ namespace ConsortiumPortal.Seed.DemandResponse;
 /// The past is dated history (<see cref="History"/>), committed with blocks stamped at the time it happened, because
 /// an event can only be published before its notice deadline and settled after it has ended, against the block clock:
 /// the programmes are defined a week before the seeding day; the data park's second data hall (<see cref="HistoryMeter"/>,
-/// a meter of its own so that no other seed's readings collide) has readings from 19 days before the seeding day to the
-/// day before it; it enrols in a peak event five days before the seeding day (delivering more than its commitment) and a
+/// a meter of its own so that no other seed's readings collide) has readings for the 18 days from 19 days before the seeding
+/// day (up to the day before it); it enrols in a peak event five days before the seeding day (delivering more than its commitment) and a
 /// fast-response event two days before (delivering about 40 %, below the programme's 70 % minimum: a penalty), and grid-east
 /// settles each the morning after. The upcoming events settle by themselves (EventSettlement) once their readings are
 /// recorded after they end.
