@@ -112,11 +112,11 @@ public sealed class DemoConsortiumTests
         var waves = demo.Waves(keys.For, chain.Ledger.Height);
         Assert.True(waves.Count >= 3, "the base waves come first, then the applications' waves");
         var failures = new List<string>();
-        void CommitWaves(IEnumerable<(IReadOnlyList<SignedTransaction> Wave, int Index)> some)
+        void CommitWaves(IEnumerable<(DemoWave Wave, int Index)> some)
         {
             foreach (var (wave, index) in some)
             {
-                var results = chain.Commit([.. wave]);
+                var results = chain.CommitWave(demo, wave);
                 for (var i = 0; i < results.Length; i++)
                     if (!results[i].Succeeded)
                         failures.Add($"seed {seed}, wave {index + 1}, {wave[i].Body.Method} by {wave[i].Body.Signer}: {results[i].Error}");

@@ -22,11 +22,7 @@ public sealed class ReceivablesSeedTests
         Sm2KeyPair For(string id) => keys.GetOrAdd(id, _ => Sm2.Generate());
         var demo = new DemoConsortium(For, new ConsortiumNode("node-1", DemoConsortium.NodeOperator, "", "127.0.0.1:1", "http://127.0.0.1:2"), TestChain.GenesisTime);
         using var chain = new TestChain(demo.Genesis, For, demo.NodeId) { StepMs = 5 };
-        foreach (var wave in demo.Waves(For, chain.Ledger.Height))
-        {
-            var results = chain.Commit([.. wave]);
-            Assert.All(results.Zip(wave), r => Assert.True(r.First.Succeeded, $"{r.Second.Body.Method} by {r.Second.Body.Signer}: {r.First.Error}"));
-        }
+        chain.CommitDemo(demo, For);
 
         var vouchers = chain.Vouchers();
         var before = new[] { VoucherStatus.Pending, VoucherStatus.Active, VoucherStatus.Transferring, VoucherStatus.Financed, VoucherStatus.Split,

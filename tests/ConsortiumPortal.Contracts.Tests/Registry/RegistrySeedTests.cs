@@ -24,11 +24,7 @@ public sealed class SeededDemo : IDisposable
     {
         Demo = new DemoConsortium(KeyFor, new ConsortiumNode("node-1", DemoConsortium.NodeOperator, "", "127.0.0.1:1", "http://127.0.0.1:2"), TestChain.GenesisTime);
         Chain = new TestChain(Demo.Genesis, KeyFor, Demo.NodeId) { StepMs = 5 };
-        foreach (var wave in Demo.Waves(KeyFor, Chain.Ledger.Height))
-        {
-            var results = Chain.Commit([.. wave]);
-            Assert.All(results.Zip(wave), r => Assert.True(r.First.Succeeded, $"{r.Second.Body.Method} by {r.Second.Body.Signer}: {r.First.Error}"));
-        }
+        Chain.CommitDemo(Demo, KeyFor);
     }
 
     public T Read<T>(string key) => ConsortiumPortal.Chain.Encoding.CanonicalJson.Deserialize<T>(System.Text.Encoding.UTF8.GetBytes(Chain.Ledger.Store.Get(key)!));
