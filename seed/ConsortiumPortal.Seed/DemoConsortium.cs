@@ -52,19 +52,32 @@ public sealed class DemoConsortium
 
     private readonly int _seed;
 
+    /// <summary>How long before the seeding moment the demo consortium was founded: room for its dated history.</summary>
+    public const long HistoryMs = 10 * 24 * 60 * 60 * 1000L;
+
+    /// <summary>The seeding moment of a demo ledger whose genesis block has <paramref name="genesisTimestamp"/> (demo ledgers only).</summary>
+    public static long SeedingTimeOf(long genesisTimestamp) => genesisTimestamp + HistoryMs;
+
+    /// <summary>"Now" for the demo data (ms): undated waves commit at it or later; see <see cref="DemoSeedContext.Now"/>.</summary>
+    public long SeedingTime { get; }
+
     /// <param name="keyFor">returns the key pair for an id (organisation id, certificate id or "node:ID"), creating it if needed</param>
-    public DemoConsortium(Func<string, Sm2KeyPair> keyFor, ConsortiumNode node, long genesisTime, int seed = 2021, string chainId = DefaultChainId)
-        : this(keyFor, [node], genesisTime, seed, chainId)
+    /// <param name="now">the seeding moment; genesis is <paramref name="historyMs"/> earlier</param>
+    /// <param name="historyMs">how far genesis is backdated: <see cref="HistoryMs"/> for the demo, 0 for a ledger that is not seeded</param>
+    public DemoConsortium(Func<string, Sm2KeyPair> keyFor, ConsortiumNode node, long now, int seed = 2021, string chainId = DefaultChainId, long historyMs = HistoryMs)
+        : this(keyFor, [node], now, seed, chainId, historyMs)
     {
     }
 
     /// <summary>A demo consortium run by several nodes (the first is <see cref="NodeId"/>); each node's key comes from keyFor("node:ID").</summary>
-    public DemoConsortium(Func<string, Sm2KeyPair> keyFor, IReadOnlyList<ConsortiumNode> nodes, long genesisTime, int seed = 2021, string chainId = DefaultChainId)
+    public DemoConsortium(Func<string, Sm2KeyPair> keyFor, IReadOnlyList<ConsortiumNode> nodes, long now, int seed = 2021, string chainId = DefaultChainId, long historyMs = HistoryMs)
     {
         if (nodes.Count == 0) throw new ArgumentException("a consortium needs at least one node", nameof(nodes));
+        ArgumentOutOfRangeException.ThrowIfNegative(historyMs);
         _seed = seed;
         NodeId = nodes[0].Id;
-        Genesis = new GenesisDocument(chainId, "华东电力区块链联盟 East China Power Consortium", genesisTime,
+        SeedingTime = now;
+        Genesis = new GenesisDocument(chainId, "华东电力区块链联盟 East China Power Consortium", now - historyMs,
             Organisations.Select(o => new GenesisOrganisation(o.Id, o.Name, o.Roles, keyFor(o.Id).PublicKeyHex)).ToArray(),
             nodes.Select(n => n with { PublicKey = keyFor(Keystore.NodeKeyId(n.Id)).PublicKeyHex }).ToArray(),
             new GovernancePolicy(2, 3));
@@ -84,11 +97,13 @@ public sealed class DemoConsortium
     }
 
     /// <summary>
-    /// The transactions that bring the consortium to life, in waves that must commit in order.
-    /// Wave 1: each organisation's root key issues its people's certificates. Wave 2: banks record opening deposits.
-    /// Wave 3: payments and escrows between members, signed by their operators.
+    /// The transactions that bring the consortium to life, in waves that must commit in order, each at its time
+    /// (<see cref="DemoWave.At"/>). Wave 1: each organisation's root key issues its people's certificates. Wave 2: banks
+    /// record opening deposits. Wave 3: payments and escrows between members, signed by their operators. These three are
+    /// dated one, two and three seconds after genesis. Then the applications' dated history in time order, then their
+    /// undated waves (at the seeding moment or later) in <see cref="ApplicationSeeds"/> order.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<SignedTransaction>> Waves(Func<string, Sm2KeyPair> keyFor, long currentHeight)
+    public IReadOnlyList<DemoWave> Waves(Func<string, Sm2KeyPair> keyFor, long currentHeight)
     {
         var chainId = Genesis.ChainId;
         TxBuilder As(string certificateId) => new(chainId, certificateId, keyFor(certificateId));
@@ -117,8 +132,17 @@ public sealed class DemoConsortium
             As("retail-one/operator").Build(SettlementContract.ContractName, "transfer",
                 new SettlementContract.TransferArgs("gen-wind", 420_000_00, "PPA 2026-10 wind energy"), currentHeight),
         };
-        var context = new DemoSeedContext(this, As, currentHeight, new Randomizer(_seed + 1));
-        return [certificates, deposits, payments, .. ApplicationSeeds.SelectMany(seed => seed.Waves(context))];
+        var context = new DemoSeedContext(this, As, currentHeight, new Randomizer(_seed + 1), keyFor);
+        var genesis = Genesis.Timestamp;
+        List<DemoWave> waves = [new(certificates, genesis + 1_000), new(deposits, genesis + 2_000), new(payments, genesis + 3_000)];
+        // History first (no seed's history draws from context.Random, so the undated waves' draws stay as they were).
+        var history = ApplicationSeeds.SelectMany(seed => seed.History(context)).ToList();
+        foreach (var wave in history)
+            if (wave.At is not { } at || at < genesis + 3_000 || at > SeedingTime)
+                throw new InvalidOperationException($"a dated demo wave must lie between the base waves ({genesis + 3_000}) and the seeding moment ({SeedingTime}): {wave.At}");
+        waves.AddRange(history.OrderBy(w => w.At)); // stable: equal times keep seed and wave order
+        waves.AddRange(ApplicationSeeds.SelectMany(seed => seed.Waves(context)).Select(w => new DemoWave(w)));
+        return waves;
     }
 
     /// <summary>Every application's demo data, in the order they are seeded (one line per application).</summary>

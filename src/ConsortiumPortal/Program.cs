@@ -12,6 +12,7 @@ using ConsortiumPortal.Features.Organisation;
 using ConsortiumPortal.Features.Receivables;
 using ConsortiumPortal.Features.Registry;
 using ConsortiumPortal.Features.Settlement;
+using ConsortiumPortal.Features.Training;
 using ConsortiumPortal.Features.Verify;
 using ConsortiumPortal.Features.Vouchers;
 using ConsortiumPortal.Identity;
@@ -65,6 +66,7 @@ app.MapInsuranceApi();                       // /api/insurance: products, polici
 app.MapDemandResponseApi();                  // /api/dr: OpenADR-like programs, events, reports: Features/DemandResponse/
 app.MapReceivablesApi();                     // /api/receivables: vouchers, lineage, financing, calendar, reports: Features/Receivables/
 app.MapVouchersApi();                        // /api/vouchers (trace and statistics are anonymous): Features/Vouchers/
+app.MapTrainingClockApi();                   // /api/training/clock: a training pilot's forward-only block clock: Features/Training/
 app.MapJobsDashboard();                      // /jobs, the Hangfire dashboard for this node's operators: Jobs/
 
 await app.RunAsync();

@@ -14,8 +14,7 @@ internal static class SeededDemoChain
         Sm2KeyPair KeyFor(string id) => keys.GetOrAdd(id, _ => Sm2.Generate());
         var demo = new DemoConsortium(KeyFor, new ConsortiumNode("node-1", DemoConsortium.NodeOperator, "", "127.0.0.1:7001", "http://127.0.0.1:5001"), TestChain.GenesisTime);
         var chain = new TestChain(demo.Genesis, KeyFor, demo.NodeId);
-        foreach (var wave in demo.Waves(KeyFor, chain.Ledger.Height))
-            Assert.All(chain.Commit([.. wave]), r => TestChain.AssertOk(r));
+        chain.CommitDemo(demo, KeyFor);
         return chain;
     }
 }

@@ -51,6 +51,9 @@ public sealed class LedgerNode : IAsyncDisposable
     public bool IsLeader => _raft.IsLeader;
     public int PendingCount => _mempool.Count;
 
+    /// <summary>What this node stamps the blocks it proposes with (<see cref="OrderingOptions.Clock"/>).</summary>
+    public TimeProvider Clock => _options.Clock;
+
     public bool IsPending(string txId) => _mempool.TryGet(txId, out _);
 
     /// <summary>Hands a follower's admitted transactions to the leader. Unset: a follower keeps them until it leads.</summary>
@@ -201,7 +204,7 @@ public sealed class LedgerNode : IAsyncDisposable
                 dropped.Clear();
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var block = _ledger.Propose(batch.Select(p => p.Transaction).ToArray(), _nodeId, _nodeKey,
-                    DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), dropped);
+                    _options.Clock.GetUtcNow().ToUnixTimeMilliseconds(), dropped);
                 Statistics.RecordProposal(block.Transactions.Count, System.Diagnostics.Stopwatch.GetTimestamp() - started);
                 foreach (var (tx, reason) in dropped) _mempool.Complete(tx.IdHex, TxOutcome.Refused(tx.IdHex, reason));
                 if (block.Transactions.Count == 0) continue;

@@ -12,4 +12,11 @@ public sealed record OrderingOptions
 
     /// <summary>Admitted transactions waiting for a block; beyond this, submissions are refused (back-pressure).</summary>
     public int MempoolCapacity { get; init; } = 200_000;
+
+    /// <summary>
+    /// The leader's clock for block timestamps, the only clock contracts see (ContractContext.BlockTime). The system clock
+    /// unless a pilot seeds dated demo history or runs a training clock; the ledger still never lets a block's timestamp go
+    /// below its parent's (Ledger.Propose), so a clock that is set back only holds block time still.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -63,7 +63,7 @@ public sealed class EvidenceSeed : IDemoApplicationSeed
         var h = context.CurrentHeight;
         TxBuilder As(string signer) => context.As(signer);
         SignedTransaction Evidence(string signer, string method, object args) => As(signer).Build(EvidenceContract.ContractName, method, args, h);
-        var from = DateTimeOffset.FromUnixTimeMilliseconds(context.GenesisTime).UtcDateTime;
+        var from = DateTimeOffset.FromUnixTimeMilliseconds(context.Now).UtcDateTime;
         string Date(int days) => from.AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         // Wave 1: the laboratory's accreditation, the contracts anchored by their owners.

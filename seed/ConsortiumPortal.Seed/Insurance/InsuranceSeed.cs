@@ -43,9 +43,9 @@ public sealed class InsuranceSeed : IDemoApplicationSeed
         ("data-park-2026", Data, HourlyProduct, "M-DATA-01", "data-centre"),
     ];
 
-    public static IReadOnlyList<(string Id, string Feeder, long Start, long End, bool Planned, string Cause)> Outages(long genesisTime)
+    public static IReadOnlyList<(string Id, string Feeder, long Start, long End, bool Planned, string Cause)> Outages(long now)
     {
-        var first = MeteringSeed.FirstDay(genesisTime);
+        var first = MeteringSeed.FirstDay(now);
         const long q = MeteringState.IntervalMs, day = MeteringState.DayMs;
         return
         [
@@ -60,7 +60,7 @@ public sealed class InsuranceSeed : IDemoApplicationSeed
         var h = context.CurrentHeight;
         var insurer = context.As(Insurer);
         var grid = context.As(Grid);
-        var start = MeteringSeed.FirstDay(context.GenesisTime);
+        var start = MeteringSeed.FirstDay(context.Now);
         var end = start + 365 * MeteringState.DayMs;
         const string Name = InsuranceContract.ContractName;
 
@@ -69,7 +69,7 @@ public sealed class InsuranceSeed : IDemoApplicationSeed
             insurer.Build(Name, "publishProduct", new InsuranceContract.PublishProductArgs(HourlyProduct, Hourly), h),
             insurer.Build(Name, "publishProduct", new InsuranceContract.PublishProductArgs(LostLoadProduct, LostLoad), h),
         ];
-        var pendingStart = MeteringState.DayStartOf(context.GenesisTime) + 2 * MeteringState.DayMs;
+        var pendingStart = MeteringState.DayStartOf(context.Now) + 2 * MeteringState.DayMs;
         yield return
         [
             .. Policies.Select(p => context.As(p.Buyer).Build(Name, "apply",
@@ -81,7 +81,7 @@ public sealed class InsuranceSeed : IDemoApplicationSeed
             .Build(Name, "payPremium", new InsuranceContract.PolicyArgs(id), h))];
         yield return [.. Policies.Select(p => insurer.Build(Name, "activate", new InsuranceContract.ActivateArgs(p.PolicyId, AcceptBackdated: true), h))];
 
-        var outages = Outages(context.GenesisTime);
+        var outages = Outages(context.Now);
         yield return [.. outages.Select(o => grid.Build(MeteringContract.ContractName, "startOutage",
             new MeteringContract.StartOutageArgs(o.Id, null, o.Feeder, o.Start, o.Planned, o.Cause), h))];
         yield return [.. outages.Select(o => grid.Build(MeteringContract.ContractName, "restoreOutage", new MeteringContract.RestoreOutageArgs(o.Id, o.End), h))];

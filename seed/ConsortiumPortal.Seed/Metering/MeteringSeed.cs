@@ -6,7 +6,7 @@ namespace ConsortiumPortal.Seed.Metering;
 /// <summary>
 /// Demo metering: grid-east registers meters for the demo generators (wind, solar, hydro), the two large consumers and
 /// a few residential feeders of the retailer, on four feeders in Jiangsu and Zhejiang; records the seven days of
-/// 15-minute readings before the genesis day (simulated, one transaction per meter-week); and two unplanned outages
+/// 15-minute readings before the seeding day (simulated, one transaction per meter-week); and two unplanned outages
 /// that were restored (the affected intervals read zero).
 /// </summary>
 public sealed class MeteringSeed : IDemoApplicationSeed
@@ -30,6 +30,8 @@ public sealed class MeteringSeed : IDemoApplicationSeed
         };
 
         public SimulatedMeter Simulated => new(MeterId, Profile, CapacityW, FeederId);
+
+        public MeteringContract.RegisterMeterArgs RegisterArgs => new(MeterId, OrganisationId, SiteId, Type, Technology, CapacityW, Province, Location, FeederId);
     }
 
     public static readonly IReadOnlyList<DemoMeter> Meters =
@@ -47,13 +49,13 @@ public sealed class MeteringSeed : IDemoApplicationSeed
         new("M-RES-04", "retail-one", "qingshan-town", MeterProfile.Residential, 1_200_000, "Zhejiang", "青山镇住宅 Qingshan town residential", "ZJ-F03"),
     ];
 
-    /// <summary>The first UTC day recorded: seven days before the genesis day.</summary>
-    public static long FirstDay(long genesisTime) => MeteringState.DayStartOf(genesisTime) - Days * MeteringState.DayMs;
+    /// <summary>The first UTC day recorded: seven days before the seeding day (the demo's "now").</summary>
+    public static long FirstDay(long now) => MeteringState.DayStartOf(now) - Days * MeteringState.DayMs;
 
     /// <summary>The demo's outages: a typhoon on the coastal feeder and a cable fault in Zhejiang, both restored.</summary>
-    public static IReadOnlyList<(string OutageId, SimulatedOutage Outage)> Outages(long genesisTime)
+    public static IReadOnlyList<(string OutageId, SimulatedOutage Outage)> Outages(long now)
     {
-        var first = FirstDay(genesisTime);
+        var first = FirstDay(now);
         return
         [
             ("OUT-JS-F01-001", new SimulatedOutage("JS-F01", first + 2 * MeteringState.DayMs + 24 * MeteringState.IntervalMs,
@@ -67,14 +69,12 @@ public sealed class MeteringSeed : IDemoApplicationSeed
     {
         var grid = context.As(Signer);
         var height = context.CurrentHeight;
-        yield return Meters.Select(m => grid.Build(MeteringContract.ContractName, "registerMeter",
-            new MeteringContract.RegisterMeterArgs(m.MeterId, m.OrganisationId, m.SiteId, m.Type, m.Technology, m.CapacityW, m.Province, m.Location, m.FeederId),
-            height)).ToList();
+        yield return Meters.Select(m => grid.Build(MeteringContract.ContractName, "registerMeter", m.RegisterArgs, height)).ToList();
 
         var simulator = new MeterSimulator(SimulatorSeed);
-        var from = FirstDay(context.GenesisTime);
+        var from = FirstDay(context.Now);
         var to = from + Days * MeteringState.DayMs;
-        var outages = Outages(context.GenesisTime);
+        var outages = Outages(context.Now);
         var simulated = outages.Select(o => o.Outage).ToList();
         yield return Meters.Select(m => grid.Build(MeteringContract.ContractName, "recordReadings",
             new MeteringContract.RecordReadingsArgs([new MeteringContract.ReadingSeries(m.MeterId, from,

@@ -1,19 +1,21 @@
 using ConsortiumPortal.Chain.Crypto;
 using ConsortiumPortal.Chain.Model;
 using ConsortiumPortal.Contracts.Receivables;
+using ConsortiumPortal.Seed.Registry;
 using static ConsortiumPortal.Contracts.Receivables.ReceivablesContract;
 
 namespace ConsortiumPortal.Seed.Receivables;
 
 /// <summary>
-/// The demo's supply chain of receivables. The core enterprise grid-east owes cable-co (tier 1) for cable; cable-co pays
-/// its meter supplier meter-co (tier 2) with parts of the voucher, and meter-co pays cable-co for the copper wire in its
-/// meters (tier 3: cable-co again, as meter-co's own supplier). The consortium has only these two supplier organisations
-/// and admitting more would change the fifteen voting members other tests count, so the third tier reuses cable-co.
-/// Vouchers end in every state: pending, rejected, cancelled, active, offered (transferring), split, financed (ICBC),
-/// a financing request quoted (CCB) and one applied for; two small vouchers mature twenty minutes after genesis and
-/// are settled by the maturity job (paid in full) once the portal runs. Overdue settlement is shown by the tests, not
-/// the demo: it would drain the grid company's account other demos pay from.
+/// The demo's supply chain of receivables, three tiers below the core enterprise: grid-east owes cable-co (tier 1) for
+/// cable; cable-co pays its meter supplier meter-co (tier 2) with parts of the voucher, and meter-co pays insul-co
+/// (tier 3, terminal blocks and insulating parts, admitted to the consortium by the registry seed's governance vote)
+/// with a part of its part. Vouchers end in every state the demo can reach without waiting: pending, rejected,
+/// cancelled, active, offered (transferring), split, financed (ICBC); two small vouchers mature twenty minutes after
+/// genesis and are settled by the maturity job (paid in full) once the portal runs. Financing requests end in every
+/// state: financed (ICBC), quoted (CCB, waiting for meter-co), applied (ICBC, waiting), declined (CCB turns down the
+/// tier-3 supplier) and withdrawn (cable-co). Overdue settlement is shown by the tests, not the demo: it needs a voucher
+/// that matured unpaid, and paying one in the demo would drain the grid company's account other demos pay from.
 /// Ids are assigned in commit order: RV000001.. for vouchers, RF000001.. for financing requests.
 /// </summary>
 public sealed class ReceivablesSeed : IDemoApplicationSeed
@@ -21,6 +23,7 @@ public sealed class ReceivablesSeed : IDemoApplicationSeed
     public const string Core = "grid-east/operator";
     public const string Tier1 = "cable-co/operator";
     public const string Tier2 = "meter-co/operator";
+    public const string Tier3 = DemoOnboarding.InsulCo + "/operator";
     public const string Icbc = "icbc-bank/operator";
     public const string Ccb = "ccb-bank/operator";
     public const long MaturesSoonMs = 20 * 60_000;
@@ -79,7 +82,7 @@ public sealed class ReceivablesSeed : IDemoApplicationSeed
             R(Tier2, "acceptTransfer", new VoucherArgs("RV000011")),
             R(Icbc, "quote", new QuoteArgs("RF000001", 380, genesis + 7 * DayMs)),
         ];
-        // meter-co splits what it received (RV000012, RV000013) and pays its own supplier with one part.
+        // meter-co splits what it received (RV000012, RV000013) and pays its own supplier, insul-co, with one part.
         yield return
         [
             R(Tier1, "acceptQuote", new RequestArgs("RF000001")),
@@ -87,14 +90,21 @@ public sealed class ReceivablesSeed : IDemoApplicationSeed
         ];
         yield return
         [
-            R(Tier2, "transfer", new TransferArgs("RV000013", "cable-co")),
+            R(Tier2, "transfer", new TransferArgs("RV000013", DemoOnboarding.InsulCo)),
             R(Tier2, "applyFinancing", new ApplyArgs("RV000012", "ccb-bank")),   // RF000002
         ];
         yield return
         [
-            R(Tier1, "acceptTransfer", new VoucherArgs("RV000013")),
+            R(Tier3, "acceptTransfer", new VoucherArgs("RV000013")),
             R(Ccb, "quote", new QuoteArgs("RF000002", 420, genesis + 30 * DayMs)),   // waits for meter-co
+            R(Tier1, "applyFinancing", new ApplyArgs("RV000010", "ccb-bank")),     // RF000003
         ];
-        yield return [R(Tier1, "applyFinancing", new ApplyArgs("RV000013", "icbc-bank"))];   // RF000003, waits for ICBC
+        yield return
+        [
+            R(Tier1, "withdrawFinancing", new RequestArgs("RF000003", "临近到期，不再贴现 matures soon; not worth discounting")),
+            R(Tier3, "applyFinancing", new ApplyArgs("RV000013", "ccb-bank")),     // RF000004
+        ];
+        yield return [R(Ccb, "declineFinancing", new RequestArgs("RF000004", "暂无授信额度 no credit line for this supplier yet"))];
+        yield return [R(Tier3, "applyFinancing", new ApplyArgs("RV000013", "icbc-bank"))];   // RF000005, waits for ICBC
     }
 }

@@ -14,7 +14,8 @@ namespace ConsortiumPortal.Seed.Registry;
 /// and a major change under review, suspended, reinstated, exited), proposals passed, open and rejected, and ratings
 /// from recorded behaviour. Governance first sets the demo's disclosure bounds (shortest 1 ms, default 7 days), so
 /// registrations approved with a 1 ms period become active in the next wave and a demo or E2E test can use seconds.
-/// retail-one keeps applying in the E2E test as a new retailer subsidiary.
+/// retail-one keeps applying in the E2E test as a new retailer subsidiary. Last, a new member is voted in
+/// (<see cref="DemoOnboarding"/>: the tier-3 supplier the receivables demo pays).
 /// </summary>
 public sealed class RegistrySeed : IDemoApplicationSeed
 {
@@ -152,5 +153,8 @@ public sealed class RegistrySeed : IDemoApplicationSeed
             Registry(Center, "reinstate", new RegistryContract.DecisionArgs(idx[Participants.Single(p => p.Org == "retail-one" && p.Target == ParticipantStatus.Active)], "核对完成 Reconciliation complete")),
             Registry(Center, "startReview", new RegistryContract.ParticipantArgs(idx[steel])),
         ];
+
+        // Then a supplier joins the consortium through governance (G00005, after the four proposals of wave 1).
+        foreach (var wave in DemoOnboarding.Waves(context, firstProposal: 5)) yield return wave;
     }
 }

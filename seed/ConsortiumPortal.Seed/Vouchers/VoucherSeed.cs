@@ -36,15 +36,15 @@ public sealed class VoucherSeed : IDemoApplicationSeed
     }
 
     /// <summary>What the seed issues, in order: week 52 (oldest) first, the four meters each week.</summary>
-    public static IReadOnlyList<Issued> Plan(long genesisTime, Randomizer random)
+    public static IReadOnlyList<Issued> Plan(long now, Randomizer random)
     {
         var plan = new List<Issued>();
         var next = 1L;
         for (var week = Weeks; week >= 1; week--)
         {
-            var day = MeteringSeed.FirstDay(genesisTime) - week * 7L * MeteringState.DayMs;
+            var day = MeteringSeed.FirstDay(now) - week * 7L * MeteringState.DayMs;
             // Vouchers produced two years back would already have expired: the demo year starts with last year.
-            if (day < VoucherState.StartOfYear(VoucherState.YearOf(genesisTime) - 1)) continue;
+            if (day < VoucherState.StartOfYear(VoucherState.YearOf(now) - 1)) continue;
             foreach (var (meterId, owner, capacityW, factor, province) in Generators)
             {
                 var maxMwh = capacityW * 24 / VoucherContract.WhPerMWh;
@@ -61,8 +61,8 @@ public sealed class VoucherSeed : IDemoApplicationSeed
     public IEnumerable<IReadOnlyList<SignedTransaction>> Waves(DemoSeedContext context)
     {
         var height = context.CurrentHeight;
-        var plan = Plan(context.GenesisTime, context.Random);
-        var year = VoucherState.YearOf(context.GenesisTime);
+        var plan = Plan(context.Now, context.Random);
+        var year = VoucherState.YearOf(context.Now);
         SignedTransaction Tx(string signer, string method, object args) => context.As(signer).Build(VoucherContract.ContractName, method, args, height);
 
         yield return plan.Select(i => Tx(Center, "issueFromSettlement", new VoucherContract.IssueFromSettlementArgs(

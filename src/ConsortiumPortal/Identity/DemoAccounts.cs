@@ -1,13 +1,14 @@
 using ConsortiumPortal.Chain.Membership;
 using ConsortiumPortal.Node;
-using ConsortiumPortal.Seed;
+using ConsortiumPortal.Seed.Registry;
 using Microsoft.AspNetCore.Identity;
 
 namespace ConsortiumPortal.Identity;
 
 /// <summary>
-/// In demo mode every person of the demo consortium (an admin and an operator per organisation) gets a portal
-/// account with the published demo password; the sign-in page lists them.
+/// In demo mode every person of the demo consortium (an admin and an operator per organisation, the founders and those
+/// the seed admits through governance) gets a portal account with the published demo password; the sign-in page lists
+/// them. An account is made only once its certificate is on the ledger.
 /// </summary>
 public static class DemoAccounts
 {
@@ -17,7 +18,7 @@ public static class DemoAccounts
     public sealed record Account(string UserName, string DisplayName, string OrganisationId, string OrganisationName, IReadOnlyList<string> Roles);
 
     public static IReadOnlyList<Account> List() =>
-        DemoConsortium.Organisations.SelectMany(o => new[]
+        DemoOnboarding.AllOrganisations.SelectMany(o => new[]
         {
             new Account($"{o.Id}/admin", $"{o.Name} admin", o.Id, o.Name, [Chain.Execution.Roles.OrgAdmin, .. o.Roles]),
             new Account($"{o.Id}/operator", $"{o.Name} operator", o.Id, o.Name, o.Roles),

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ConsortiumPortal.Chain.Membership;
 using ConsortiumPortal.Node;
-using ConsortiumPortal.Seed;
+using ConsortiumPortal.Seed.Registry;
 
 namespace ConsortiumPortal.Identity;
 
@@ -22,7 +22,7 @@ public static class DemoApiKeys
         var path = PathIn(runtime.Data);
         if (File.Exists(path)) return;
         var secrets = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var organisation in DemoConsortium.Organisations)
+        foreach (var organisation in DemoOnboarding.AllOrganisations)
         {
             if (MembershipContract.Read<Organisation>(runtime.Ledger.Store.Committed, MembershipContract.Keys.Organisation(organisation.Id)) is null) continue;
             secrets[organisation.Id] = (await keys.CreateAsync(organisation.Id, KeyName, "demo", token)).Secret;

@@ -8,8 +8,11 @@ namespace ConsortiumPortal.Node;
 /// mode, seeds the demo consortium); later starts resume the existing data. A halted node stops the process.
 /// </summary>
 public sealed class NodeHostedService(IOptions<NodeSettings> settings, ILoggerFactory loggers, IHostApplicationLifetime lifetime,
-    Microsoft.AspNetCore.Hosting.Server.IServer server) : IHostedService, IAsyncDisposable
+    Microsoft.AspNetCore.Hosting.Server.IServer server, TrainingClock? training = null) : IHostedService, IAsyncDisposable
 {
+    /// <summary>The block clock an operator may move forward (Consortium:TrainingClock), or null: blocks follow the system clock.</summary>
+    public TrainingClock? Training => training;
+
     private readonly TaskCompletionSource<NodeRuntime> _runtime = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _log = loggers.CreateLogger<NodeHostedService>();
 
@@ -30,8 +33,21 @@ public sealed class NodeHostedService(IOptions<NodeSettings> settings, ILoggerFa
         var ordering = new OrderingOptions
         {
             MaxTransactionsPerBlock = options.MaxTransactionsPerBlock, MaxWait = TimeSpan.FromMilliseconds(options.MaxWaitMilliseconds),
+            Clock = (TimeProvider?)training ?? TimeProvider.System,
         };
         var runtime = await NodeRuntime.StartAsync(data, keys, ordering, loggers, token, raftSnapshotInterval: options.RaftSnapshotInterval);
+        if (training is not null)
+        {
+            // Every node stamps the blocks it proposes as leader: a clock moved on one node only would be that node's
+            // private time, written into the shared ledger. Hence a pilot of one.
+            if (runtime.IsConsortium)
+            {
+                await runtime.DisposeAsync();
+                throw new InvalidOperationException("Consortium:TrainingClock is for a single-node training pilot; this ledger lists several nodes");
+            }
+            training.CatchUp(runtime.Ledger.Store.GetBlockHeader(runtime.Ledger.Height)!.Header.Timestamp);
+            _log.LogWarning("Training clock on: operators may move block time forward (now {Now:O}, {Offset} ahead of the wall clock)", training.GetUtcNow(), training.Offset);
+        }
         runtime.Node.Halted += reason =>
         {
             _log.LogCritical("Stopping: {Reason}", reason);
@@ -60,6 +76,10 @@ public static class NodeHostingExtensions
     public static WebApplicationBuilder AddConsortiumNode(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<NodeSettings>(builder.Configuration.GetSection("Consortium"));
+        // Only the block clock: the portal's TimeProvider stays the wall clock, so sign-in cookies, lockouts and API-key
+        // expiry do not jump (moving a day ahead would sign everyone out).
+        if (builder.Configuration.GetValue<bool>("Consortium:TrainingClock"))
+            builder.Services.AddSingleton(new TrainingClock());
         builder.Services.AddSingleton<NodeHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeHostedService>());
         builder.Logging.AddFilter("DotNext.Net.Cluster.Consensus.Raft", LogLevel.Error);

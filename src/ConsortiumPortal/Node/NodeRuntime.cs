@@ -187,7 +187,7 @@ public sealed class NodeRuntime : IAsyncDisposable
             var index = nodes.FindIndex(n => Keystore.NodeKeyId(n.Id) == id);
             return index >= 0 ? keystores[index].Get(id) : bootstrapKeys(id);
         }
-        var consortium = new DemoConsortium(KeyForAny, nodes, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var consortium = new DemoConsortium(KeyForAny, nodes, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), historyMs: demo ? DemoConsortium.HistoryMs : 0);
         for (var i = 0; i < count; i++)
         {
             using (var ledger = new Ledger(dirs[i].Root, ConsortiumContracts.All()))
@@ -196,17 +196,23 @@ public sealed class NodeRuntime : IAsyncDisposable
         }
         if (demo)
         {
-            await using var runtime = await StartAsync(dirs[0], keystores[0], new OrderingOptions(), loggers, token, bootstrapMembers: false);
+            var clock = new SeedingClock();
+            await using var runtime = await StartAsync(dirs[0], keystores[0], new OrderingOptions { Clock = clock }, loggers, token, bootstrapMembers: false);
             await runtime.Node.WaitForLeadershipAsync(TimeSpan.FromSeconds(30), token);
-            await SeedAsync(runtime, consortium, keystores[0]);
+            await SeedAsync(runtime, consortium, keystores[0], clock);
         }
         return dirs;
     }
 
-    private static async Task SeedAsync(NodeRuntime runtime, DemoConsortium consortium, Keystore keys)
+    /// <summary>
+    /// Submits the demo's waves one after the other; <paramref name="clock"/> (the node's block clock) is pinned to each
+    /// dated wave's time while it commits, so the demo's history carries its dates, and follows the real clock afterwards.
+    /// </summary>
+    private static async Task SeedAsync(NodeRuntime runtime, DemoConsortium consortium, Keystore keys, SeedingClock clock)
     {
         foreach (var wave in consortium.Waves(KeyFor(keys), runtime.Ledger.Height))
         {
+            clock.Enter(wave);
             var outcomes = await Task.WhenAll(wave.Select(runtime.Node.SubmitAsync));
             if (outcomes.FirstOrDefault(o => !o.IsCommitted || o.Result is not { Succeeded: true }) is { } failed)
                 throw new InvalidOperationException($"demo transaction {failed.TxId} failed: {failed.Refusal?.Message ?? failed.Result?.Error}");
@@ -215,7 +221,8 @@ public sealed class NodeRuntime : IAsyncDisposable
 
     /// <summary>
     /// Creates genesis in an empty data directory; with <paramref name="demo"/>, then submits the demo consortium's
-    /// transactions through the running node, wave by wave, and checks every one committed successfully.
+    /// transactions through the running node, wave by wave, and checks every one committed successfully. A demo's genesis is
+    /// dated <see cref="DemoConsortium.HistoryMs"/> before now, so that its dated history fits between genesis and now.
     /// </summary>
     public static async Task InitializeAsync(DataDirectory data, Keystore keys, bool demo, string? raftEndpoint, string httpUrl,
         ILoggerFactory loggers, CancellationToken token, string nodeId = "node-1")
@@ -224,13 +231,15 @@ public sealed class NodeRuntime : IAsyncDisposable
         var endpoint = raftEndpoint ?? $"127.0.0.1:{DataDirectory.FreePort()}";
         DataDirectory.ParseEndPoint(endpoint);
         var consortium = new DemoConsortium(KeyFor(keys),
-            new ConsortiumNode(nodeId, DemoConsortium.NodeOperator, "", endpoint, httpUrl), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            new ConsortiumNode(nodeId, DemoConsortium.NodeOperator, "", endpoint, httpUrl), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            historyMs: demo ? DemoConsortium.HistoryMs : 0);
         using (var ledger = new Ledger(data.Root, ConsortiumContracts.All()))
             ledger.InitializeGenesis(consortium.Genesis);
         data.WriteNode(new NodeIdentity(nodeId, DemoConsortium.NodeOperator, endpoint, httpUrl));
         if (!demo) return;
-        await using var runtime = await StartAsync(data, keys, new OrderingOptions(), loggers, token);
-        await SeedAsync(runtime, consortium, keys);
+        var clock = new SeedingClock();
+        await using var runtime = await StartAsync(data, keys, new OrderingOptions { Clock = clock }, loggers, token);
+        await SeedAsync(runtime, consortium, keys, clock);
     }
 
     private static Func<string, Chain.Crypto.Sm2KeyPair> KeyFor(Keystore keys) => id => keys.Contains(id) ? keys.Get(id) : keys.Create(id);

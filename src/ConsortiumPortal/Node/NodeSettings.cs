@@ -21,6 +21,12 @@ public sealed class NodeSettings
     /// </summary>
     public int RaftSnapshotInterval { get; set; } = 1024;
 
+    /// <summary>
+    /// Training pilots only (a single node, off by default): the block clock can be moved forward by this node's operators
+    /// (POST /api/training/clock) so that events play out in minutes; see <see cref="TrainingClock"/> and docs/operations.md.
+    /// </summary>
+    public bool TrainingClock { get; set; }
+
     public int MaxTransactionsPerBlock { get; set; } = 2000;
     public int MaxWaitMilliseconds { get; set; } = 2;
 }

@@ -16,13 +16,14 @@ public sealed class MeteringSeedTests
         var genesisTime = TestChain.GenesisTime;
         var consortium = new DemoConsortium(KeyFor, new ConsortiumPortal.Chain.Membership.ConsortiumNode("node-1", "grid-east", "", "127.0.0.1:1", "http://127.0.0.1:2"), genesisTime);
         using var chain = new TestChain(consortium.Genesis, KeyFor, "node-1");
-        foreach (var wave in consortium.Waves(KeyFor, chain.Ledger.Height))
-            Assert.All(chain.Commit(wave.ToArray()), TestChain.AssertOk);
+        chain.CommitDemo(consortium, KeyFor);
 
         var state = chain.Ledger.Store;
         var from = MeteringSeed.FirstDay(genesisTime);
         var to = from + MeteringSeed.Days * MeteringState.DayMs;
-        Assert.Equal(MeteringSeed.Meters.Count, MeteringState.Meters(state).Count());
+        // Every demo meter, and the one the demand-response history registers for itself.
+        Assert.Equal(MeteringSeed.Meters.Select(m => m.MeterId).Append(Seed.DemandResponse.DemandResponseSeed.HistoryMeter.MeterId).Order(StringComparer.Ordinal),
+            MeteringState.Meters(state).Select(m => m.MeterId).Order(StringComparer.Ordinal));
         foreach (var meter in MeteringSeed.Meters)
         {
             var readings = MeteringState.Readings(state, meter.MeterId, from, to);

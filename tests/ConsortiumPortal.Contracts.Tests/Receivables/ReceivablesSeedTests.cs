@@ -4,11 +4,15 @@ using ConsortiumPortal.Chain.Membership;
 using ConsortiumPortal.Contracts.Receivables;
 using ConsortiumPortal.Seed;
 using ConsortiumPortal.Seed.Receivables;
+using ConsortiumPortal.Seed.Registry;
 using static ConsortiumPortal.Contracts.Receivables.ReceivablesContract;
 
 namespace ConsortiumPortal.Contracts.Tests.Receivables;
 
-/// <summary>The demo's supply chain: every wave commits, three tiers, vouchers in every state, and the soon-maturing ones settle.</summary>
+/// <summary>
+/// The demo's supply chain: every wave commits, three distinct supplier tiers (the third admitted by governance), vouchers
+/// in every state but Overdue and financing requests in every state, and the soon-maturing ones settle.
+/// </summary>
 public sealed class ReceivablesSeedTests
 {
     [Fact]
@@ -18,20 +22,22 @@ public sealed class ReceivablesSeedTests
         Sm2KeyPair For(string id) => keys.GetOrAdd(id, _ => Sm2.Generate());
         var demo = new DemoConsortium(For, new ConsortiumNode("node-1", DemoConsortium.NodeOperator, "", "127.0.0.1:1", "http://127.0.0.1:2"), TestChain.GenesisTime);
         using var chain = new TestChain(demo.Genesis, For, demo.NodeId) { StepMs = 5 };
-        foreach (var wave in demo.Waves(For, chain.Ledger.Height))
-        {
-            var results = chain.Commit([.. wave]);
-            Assert.All(results.Zip(wave), r => Assert.True(r.First.Succeeded, $"{r.Second.Body.Method} by {r.Second.Body.Signer}: {r.First.Error}"));
-        }
+        chain.CommitDemo(demo, For);
 
         var vouchers = chain.Vouchers();
         var before = new[] { VoucherStatus.Pending, VoucherStatus.Active, VoucherStatus.Transferring, VoucherStatus.Financed, VoucherStatus.Split,
             VoucherStatus.Rejected, VoucherStatus.Cancelled };
         Assert.Equal(before.Order(), vouchers.Select(v => v.Status).Distinct().Order());
-        Assert.Equal([FinancingStatus.Applied, FinancingStatus.Quoted, FinancingStatus.Financed], chain.Requests().Select(r => r.Status).Order());
-        // Three tiers: grid-east -> cable-co -> meter-co -> cable-co (meter-co's wire supplier).
+        Assert.Equal([("RF000001", FinancingStatus.Financed), ("RF000002", FinancingStatus.Quoted), ("RF000003", FinancingStatus.Withdrawn),
+            ("RF000004", FinancingStatus.Declined), ("RF000005", FinancingStatus.Applied)], chain.Requests().Select(r => (r.Id, r.Status)));
+        Assert.Equal(Enum.GetValues<FinancingStatus>().Order(), chain.Requests().Select(r => r.Status).Order());
+        // Three tiers: grid-east -> cable-co -> meter-co -> insul-co, three distinct suppliers down one lineage.
         var tier3 = chain.Voucher("RV000013");
-        Assert.Equal(("RV000001", "RV000008", "cable-co", 2), (tier3.RootId, tier3.ParentId, tier3.Holder, tier3.Depth));
+        Assert.Equal(("RV000001", "RV000008", DemoOnboarding.InsulCo, 2), (tier3.RootId, tier3.ParentId, tier3.Holder, tier3.Depth));
+        var lineage = Lineage(chain, tier3).Select(v => v.Holder).ToList();
+        Assert.Equal(["cable-co", "meter-co", DemoOnboarding.InsulCo], lineage);
+        Assert.Equal(3, vouchers.Where(v => v.Children.Count == 0).Max(v => Lineage(chain, v).Select(p => p.Holder).Distinct().Count(h => h != v.Issuer)));
+        Assert.Equal("RF000005", tier3.PendingFinancing);
         Assert.Equal(8_000_000_00L, vouchers.Where(v => v.RootId == "RV000001" && v.Children.Count == 0).Sum(v => v.FaceFen));
         Assert.Equal("icbc-bank", chain.Voucher("RV000007").Financier);
 
@@ -43,5 +49,13 @@ public sealed class ReceivablesSeedTests
         Assert.Equal(balances["cable-co"] + 100_000_00, chain.Balance("cable-co"));
         Assert.Equal(balances["grid-east"] - 350_000_00, chain.Balance("grid-east"));
         Assert.Contains(chain.Vouchers(), v => v.Status == VoucherStatus.Settled);
+    }
+
+    /// <summary>The voucher and its ancestors, root first.</summary>
+    private static IEnumerable<Voucher> Lineage(TestChain chain, Voucher v)
+    {
+        var path = new List<Voucher> { v };
+        while (path[^1].ParentId is { } parent) path.Add(chain.Voucher(parent));
+        return Enumerable.Reverse(path);
     }
 }

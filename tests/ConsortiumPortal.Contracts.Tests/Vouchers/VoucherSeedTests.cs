@@ -14,8 +14,7 @@ public sealed class VoucherSeedTests
         Chain.Crypto.Sm2KeyPair KeyFor(string id) => keys.GetOrAdd(id, _ => Chain.Crypto.Sm2.Generate());
         var consortium = new DemoConsortium(KeyFor, new Chain.Membership.ConsortiumNode("node-1", "grid-east", "", "127.0.0.1:1", "http://127.0.0.1:2"), TestChain.GenesisTime);
         using var chain = new TestChain(consortium.Genesis, KeyFor, "node-1");
-        foreach (var wave in consortium.Waves(KeyFor, chain.Ledger.Height))
-            Assert.All(chain.Commit(wave.ToArray()), TestChain.AssertOk);
+        chain.CommitDemo(consortium, KeyFor);
 
         var issuances = chain.Issuances();
         Assert.Equal(VoucherSeed.Plan(TestChain.GenesisTime, new Bogus.Randomizer(1)).Count, issuances.Count);

@@ -27,10 +27,13 @@ public abstract class PortalBrowserTest(ITestOutputHelper output) : IAsyncLifeti
 
     protected PortalProcess Portal => _portal ?? throw new InvalidOperationException("the portal has not started");
 
+    /// <summary>Settings a scenario starts its portal with besides the demo's (e.g. --Consortium:TrainingClock=true).</summary>
+    protected virtual IReadOnlyList<string> PortalArguments => [];
+
     public virtual async Task InitializeAsync()
     {
         (_playwright, _browser) = await Chromium.LaunchAsync();
-        _portal = await PortalProcess.StartAsync(Temp.Sub("data"), PortalStartTimeout);
+        _portal = await PortalProcess.StartAsync(Temp.Sub("data"), PortalStartTimeout, PortalArguments);
     }
 
     public virtual async Task DisposeAsync()

@@ -23,7 +23,7 @@ public sealed class PortalProcess : IAsyncDisposable
     public static string PublishDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "portal");
     public static string DllPath { get; } = Path.Combine(PublishDirectory, "ConsortiumPortal.dll");
 
-    private PortalProcess(string dataDirectory, int port)
+    private PortalProcess(string dataDirectory, int port, IReadOnlyList<string> extraArguments)
     {
         DataDirectory = dataDirectory;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -46,7 +46,7 @@ public sealed class PortalProcess : IAsyncDisposable
                      "--Logging:LogLevel:Default=Warning",
                      "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
                      "--Logging:LogLevel:ConsortiumPortal=Information",
-                 })
+                 }.Concat(extraArguments))
             info.ArgumentList.Add(arg);
         // The child must use our arguments, not whatever the runner has set.
         foreach (var key in info.Environment.Keys.ToArray())
@@ -83,11 +83,12 @@ public sealed class PortalProcess : IAsyncDisposable
     /// Starts the portal on an empty data directory (it creates the demo consortium) and waits until GET /api/status
     /// answers: 200, or 401 once the API asks for a key — either way the host is up and the node has started.
     /// </summary>
-    public static async Task<PortalProcess> StartAsync(string dataDirectory, TimeSpan timeout)
+    /// <param name="extraArguments">a scenario's own settings, e.g. --Consortium:TrainingClock=true</param>
+    public static async Task<PortalProcess> StartAsync(string dataDirectory, TimeSpan timeout, IReadOnlyList<string>? extraArguments = null)
     {
         if (!File.Exists(DllPath)) throw new FileNotFoundException($"{DllPath} is missing: building this project publishes ConsortiumPortal there (target PublishPortalForE2E)", DllPath);
         Directory.CreateDirectory(dataDirectory);
-        var portal = new PortalProcess(dataDirectory, ConsortiumPortal.Cli.FreePorts.Free());
+        var portal = new PortalProcess(dataDirectory, ConsortiumPortal.Cli.FreePorts.Free(), extraArguments ?? []);
         portal._process.Start();
         lock (Live) Live.Add(portal);
         portal._process.BeginOutputReadLine();

@@ -14,7 +14,8 @@ namespace ConsortiumPortal.Tests.DemandResponse;
 /// </summary>
 public sealed class DemandResponseApiTests(PortalApp app) : IClassFixture<PortalApp>
 {
-    private long Genesis => app.Runtime.Ledger.Store.GetBlockHeader(0)!.Header.Timestamp;
+    /// <summary>The demo's seeding moment ("now" for its data): genesis is dated its history earlier.</summary>
+    private long Genesis => Seed.DemoConsortium.SeedingTimeOf(app.Runtime.Ledger.Store.GetBlockHeader(0)!.Header.Timestamp);
 
     private static async Task<(HttpStatusCode Status, JsonElement Json)> SendAsync(HttpClient client, HttpMethod method, string path, object? body = null)
     {
@@ -37,6 +38,30 @@ public sealed class DemandResponseApiTests(PortalApp app) : IClassFixture<Portal
         var (missing, problem) = await SendAsync(steel, HttpMethod.Get, "/api/dr/programs/nope");
         Assert.Equal(HttpStatusCode.NotFound, missing);
         Assert.Contains("nope", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_seeded_history_has_settled_past_events_with_the_data_parks_reports()
+    {
+        var (peakId, _, _) = DemandResponseSeed.PastPeakEvent(Genesis);
+        var (fastId, _, _) = DemandResponseSeed.PastFastEvent(Genesis);
+        using var data = app.ClientOf("data-park");
+        using var steel = app.ClientOf("steel-works");
+        var (_, peak) = await SendAsync(data, HttpMethod.Get, $"/api/dr/events/{peakId}");
+        Assert.Equal((DrEventStatus.Settled, 1), (peak.GetProperty("status").GetString(), peak.GetProperty("settled").GetInt32()));
+        Assert.Equal(30_000m, peak.GetProperty("incentiveYuan").GetDecimal());
+
+        var (status, reports) = await SendAsync(data, HttpMethod.Get, $"/api/dr/reports?eventID={peakId}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var report = Assert.Single(reports.EnumerateArray());
+        Assert.Equal(("data-park", 1000L, 30_000m), (report.GetProperty("clientName").GetString(), report.GetProperty("performancePermille").GetInt64(), report.GetProperty("incentiveYuan").GetDecimal()));
+        Assert.Equal(DemandResponseSeed.HistoryMeter.MeterId, Assert.Single(report.GetProperty("resources").EnumerateArray()).GetProperty("resourceName").GetString());
+        Assert.Equal(8, report.GetProperty("intervals").GetArrayLength());
+
+        var (_, fast) = await SendAsync(data, HttpMethod.Get, $"/api/dr/reports?eventID={fastId}");
+        Assert.True(Assert.Single(fast.EnumerateArray()).GetProperty("penaltyYuan").GetDecimal() > 0, "partial delivery below the minimum is penalised");
+        // Another member does not see the data park's reports.
+        Assert.Empty((await SendAsync(steel, HttpMethod.Get, $"/api/dr/reports?eventID={peakId}")).Json.EnumerateArray());
     }
 
     [Fact]

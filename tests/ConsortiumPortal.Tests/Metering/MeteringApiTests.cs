@@ -167,8 +167,9 @@ public sealed class MeteringApiTests(PortalApp app) : IClassFixture<PortalApp>
         }
         Assert.Equal(["M-STEEL-01", "M-STEEL-02"], await MeterIds("steel-works"));
         Assert.Equal(["M-WIND-01", "M-WIND-02"], await MeterIds("gen-wind"));
-        Assert.Equal(11, (await MeterIds("grid-east")).Length);
-        Assert.Equal(11, (await MeterIds("nea-reg")).Length);
+        // The metering seed's 11 meters and the data park's second hall, which the demand-response history registers.
+        Assert.Equal(12, (await MeterIds("grid-east")).Length);
+        Assert.Equal(12, (await MeterIds("nea-reg")).Length);
         Assert.Empty(await MeterIds("icbc-bank"));
 
         using var steel = app.ClientOf("steel-works");
@@ -178,7 +179,7 @@ public sealed class MeteringApiTests(PortalApp app) : IClassFixture<PortalApp>
         Assert.Equal(HttpStatusCode.BadRequest, badRange.StatusCode);
 
         // A seeded week of readings is there for the owner.
-        var genesisDay = MeteringState.DayStartOf(app.Runtime.Ledger.Store.GetBlockHeader(0)!.Header.Timestamp);
+        var genesisDay = MeteringState.DayStartOf(Seed.DemoConsortium.SeedingTimeOf(app.Runtime.Ledger.Store.GetBlockHeader(0)!.Header.Timestamp));
         var week = await JsonAsync(await steel.GetAsync($"/api/metering/meters/M-STEEL-01/readings?from={Iso(genesisDay - 7 * MeteringState.DayMs)}&to={Iso(genesisDay)}"));
         Assert.Equal(7 * 96, week.GetArrayLength());
 

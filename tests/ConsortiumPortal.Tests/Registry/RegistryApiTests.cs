@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ConsortiumPortal.Chain.Membership;
+using ConsortiumPortal.Contracts.Governance;
 using ConsortiumPortal.Contracts.Registry;
+using ConsortiumPortal.Identity;
+using ConsortiumPortal.Seed;
+using ConsortiumPortal.Seed.Registry;
 using ConsortiumPortal.Tests.Api;
 
 namespace ConsortiumPortal.Tests.Registry;
@@ -175,7 +180,8 @@ public sealed class RegistryApiTests(PortalApp app) : IClassFixture<PortalApp>
     {
         using var admin = await app.SignedInClientAsync("meter-co/admin");
         var (_, proposals, _) = await GetAsync(admin, "/api/registry/proposals");
-        var admission = proposals.EnumerateArray().Single(p => p.GetProperty("kind").GetString() == "AdmitOrganisation");
+        // The open admission (the seed's other one, of insul-co, passed).
+        var admission = proposals.EnumerateArray().Single(p => p.GetProperty("kind").GetString() == "AdmitOrganisation" && p.GetProperty("status").GetString() == "Open");
         Assert.Equal("js-storage", admission.GetProperty("change").GetProperty("organisation").GetProperty("id").GetString());
         var id = admission.GetProperty("id").GetString()!;
 
@@ -186,13 +192,47 @@ public sealed class RegistryApiTests(PortalApp app) : IClassFixture<PortalApp>
         Assert.Contains("already voted", second.Json.GetProperty("detail").GetString());
 
         var (_, detail, _) = await GetAsync(admin, $"/api/registry/proposals/{id}");
-        Assert.Equal(15, detail.GetProperty("voters").GetInt32());
-        Assert.Equal(10, detail.GetProperty("votesNeeded").GetInt64());
+        // Voting members are whoever the ledger says is a member: the founders and the organisations governance admitted.
+        var members = app.Runtime.Ledger.Store.Scan(MembershipContract.Keys.OrganisationPrefix).Count();
+        Assert.Equal(DemoOnboarding.AllOrganisations.Count, members);
+        Assert.Equal(members, detail.GetProperty("voters").GetInt32());
+        Assert.Equal(GovernanceContract.VotesNeeded(members, new GovernancePolicy(2, 3)), detail.GetProperty("votesNeeded").GetInt64());
         Assert.Contains(detail.GetProperty("votes").EnumerateArray(), v => v.GetProperty("organisationId").GetString() == "meter-co" && !v.GetProperty("approve").GetBoolean());
 
         using var operatorClient = await app.SignedInClientAsync("cable-co/operator");
         var notAdmin = await PostAsync(operatorClient, $"/api/registry/proposals/{id}/votes", new { approve = true });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, notAdmin.Status);
         Assert.Contains("only an organisation admin", notAdmin.Json.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_supplier_voted_in_by_the_seed_is_a_member_whose_admin_and_operator_sign_in()
+    {
+        var insulCo = Assert.Single(DemoOnboarding.Organisations);
+        Assert.DoesNotContain(DemoConsortium.Organisations, o => o.Id == insulCo.Id);
+        var member = MembershipContract.Read<ConsortiumPortal.Chain.Membership.Organisation>(app.Runtime.Ledger.Store.Committed, MembershipContract.Keys.Organisation(insulCo.Id));
+        Assert.NotNull(member);
+        Assert.True(member.AdmittedAtHeight > 0, "admitted after genesis");
+
+        // The passed proposal that admitted it, with the votes of two thirds of the founders.
+        using var regulator = await app.SignedInClientAsync("nea-reg/admin");
+        var (_, proposals, _) = await GetAsync(regulator, "/api/registry/proposals");
+        var admission = proposals.EnumerateArray().Single(p => p.GetProperty("kind").GetString() == "AdmitOrganisation" && p.GetProperty("status").GetString() == "Passed");
+        Assert.Equal(insulCo.Id, admission.GetProperty("change").GetProperty("organisation").GetProperty("id").GetString());
+        var (_, detail, _) = await GetAsync(regulator, $"/api/registry/proposals/{admission.GetProperty("id").GetString()}");
+        Assert.Equal(DemoConsortium.Organisations.Count, detail.GetProperty("voters").GetInt32());
+        Assert.Equal(detail.GetProperty("votesNeeded").GetInt64(), detail.GetProperty("votes").EnumerateArray().Count(v => v.GetProperty("approve").GetBoolean()));
+
+        // Its people are listed on the sign-in page, sign in with the demo password and see what their organisation holds.
+        var login = await app.Client().GetStringAsync("/account/login");
+        foreach (var person in DemoOnboarding.People)
+        {
+            Assert.Contains(person.CertificateId, login);
+            using var client = await app.SignedInClientAsync(person.CertificateId);
+            var (status, held, _) = await GetAsync(client, "/api/receivables/vouchers?view=held");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains(held.GetProperty("items").EnumerateArray(), v => v.GetProperty("holder").GetString() == insulCo.Id);
+        }
+        Assert.Contains(DemoAccounts.List(), a => a.UserName == $"{insulCo.Id}/admin" && a.Roles.Contains(ConsortiumPortal.Chain.Execution.Roles.OrgAdmin));
     }
 }

@@ -36,7 +36,7 @@ internal static class NodeRequestAuthentication
         // The signed target includes the query string, so a block range cannot be changed after signing.
         var target = (request.Path.Value ?? "") + request.QueryString.Value;
         if (!Hex.TryDecode(signatureHex, out var signature)
-            || !Sm2.Verify(Sm2.PublicKeyFromHex(node.PublicKey), NodeRequestSignature.Message(request.Method, target, timestamp, body), signature))
+            || !Sm2.Verify(Sm2.CachedPublicKeyFromHex(node.PublicKey), NodeRequestSignature.Message(request.Method, target, timestamp, body), signature))
             return Unauthorized($"the signature does not verify with node \"{nodeId}\"'s key");
         return null;
     }

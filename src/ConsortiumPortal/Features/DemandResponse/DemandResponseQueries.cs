@@ -47,6 +47,9 @@ public sealed class DemandResponseQueries(NodeHostedService node)
 
     private async Task<IStateReader> StateAsync() => (await node.Runtime).Ledger.Store.Committed;
 
+    /// <summary>The time the next block will carry (ms): the wall clock, or a training pilot's block clock ahead of it.</summary>
+    public async Task<long> BlockClockAsync() => (await node.Runtime).Node.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
     public async Task<IReadOnlyList<DrProgram>> ProgramsAsync() =>
         (await StateAsync()).Scan(DemandResponseState.ProgramPrefix).Select(p => Parse<DrProgram>(p.Value)).ToList();
 
