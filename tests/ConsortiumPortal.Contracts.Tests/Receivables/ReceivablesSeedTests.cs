@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using ConsortiumPortal.Chain.Crypto;
 using ConsortiumPortal.Chain.Membership;
+using ConsortiumPortal.Chain.Model;
+using ConsortiumPortal.Contracts.Credit;
 using ConsortiumPortal.Contracts.Receivables;
 using ConsortiumPortal.Seed;
 using ConsortiumPortal.Seed.Receivables;
@@ -11,7 +13,8 @@ namespace ConsortiumPortal.Contracts.Tests.Receivables;
 
 /// <summary>
 /// The demo's supply chain: every wave commits, three distinct supplier tiers (the third admitted by governance), vouchers
-/// in every state but Overdue and financing requests in every state, and the soon-maturing ones settle.
+/// in every state (Settled once the soon-maturing ones settle) and financing requests in every state; the dated history's
+/// voucher matured while grid-east was short: paid in part to meter-co, the rest overdue and a settlement default.
 /// </summary>
 public sealed class ReceivablesSeedTests
 {
@@ -26,30 +29,91 @@ public sealed class ReceivablesSeedTests
 
         var vouchers = chain.Vouchers();
         var before = new[] { VoucherStatus.Pending, VoucherStatus.Active, VoucherStatus.Transferring, VoucherStatus.Financed, VoucherStatus.Split,
-            VoucherStatus.Rejected, VoucherStatus.Cancelled };
+            VoucherStatus.Overdue, VoucherStatus.Rejected, VoucherStatus.Cancelled };
         Assert.Equal(before.Order(), vouchers.Select(v => v.Status).Distinct().Order());
         Assert.Equal([("RF000001", FinancingStatus.Financed), ("RF000002", FinancingStatus.Quoted), ("RF000003", FinancingStatus.Withdrawn),
             ("RF000004", FinancingStatus.Declined), ("RF000005", FinancingStatus.Applied)], chain.Requests().Select(r => (r.Id, r.Status)));
         Assert.Equal(Enum.GetValues<FinancingStatus>().Order(), chain.Requests().Select(r => r.Status).Order());
         // Three tiers: grid-east -> cable-co -> meter-co -> insul-co, three distinct suppliers down one lineage.
-        var tier3 = chain.Voucher("RV000013");
-        Assert.Equal(("RV000001", "RV000008", DemoOnboarding.InsulCo, 2), (tier3.RootId, tier3.ParentId, tier3.Holder, tier3.Depth));
+        var tier3 = chain.Voucher("RV000014");
+        Assert.Equal(("RV000002", "RV000009", DemoOnboarding.InsulCo, 2), (tier3.RootId, tier3.ParentId, tier3.Holder, tier3.Depth));
         var lineage = Lineage(chain, tier3).Select(v => v.Holder).ToList();
         Assert.Equal(["cable-co", "meter-co", DemoOnboarding.InsulCo], lineage);
         Assert.Equal(3, vouchers.Where(v => v.Children.Count == 0).Max(v => Lineage(chain, v).Select(p => p.Holder).Distinct().Count(h => h != v.Issuer)));
         Assert.Equal("RF000005", tier3.PendingFinancing);
-        Assert.Equal(8_000_000_00L, vouchers.Where(v => v.RootId == "RV000001" && v.Children.Count == 0).Sum(v => v.FaceFen));
-        Assert.Equal("icbc-bank", chain.Voucher("RV000007").Financier);
+        Assert.Equal(8_000_000_00L, vouchers.Where(v => v.RootId == "RV000002" && v.Children.Count == 0).Sum(v => v.FaceFen));
+        Assert.Equal("icbc-bank", chain.Voucher("RV000008").Financier);
 
         // What the maturity job does twenty minutes after genesis.
         chain.Now = TestChain.GenesisTime + ReceivablesSeed.MaturesSoonMs;
         var balances = chain.Balances();
-        TestChain.AssertOk(chain.CommitOne(chain.Tx(ReceivablesSeed.Core, ContractName, "settle", new SettleArgs(["RV000005", "RV000006"]))));
+        TestChain.AssertOk(chain.CommitOne(chain.Tx(ReceivablesSeed.Core, ContractName, "settle", new SettleArgs(["RV000006", "RV000007"]))));
         Assert.Equal(balances["meter-co"] + 200_000_00 + 50_000_00, chain.Balance("meter-co"));
         Assert.Equal(balances["cable-co"] + 100_000_00, chain.Balance("cable-co"));
         Assert.Equal(balances["grid-east"] - 350_000_00, chain.Balance("grid-east"));
-        Assert.Contains(chain.Vouchers(), v => v.Status == VoucherStatus.Settled);
+        Assert.Equal(Enum.GetValues<VoucherStatus>().Order(), chain.Vouchers().Select(v => v.Status).Distinct().Order());
     }
+
+    [Fact]
+    public void The_history_voucher_matured_while_grid_east_was_short_was_paid_in_part_and_is_overdue()
+    {
+        var keys = new ConcurrentDictionary<string, Sm2KeyPair>(StringComparer.Ordinal);
+        Sm2KeyPair For(string id) => keys.GetOrAdd(id, _ => Sm2.Generate());
+        var demo = new DemoConsortium(For, new ConsortiumNode("node-1", DemoConsortium.NodeOperator, "", "127.0.0.1:1", "http://127.0.0.1:2"), TestChain.GenesisTime);
+        using var chain = new TestChain(demo.Genesis, For, demo.NodeId) { StepMs = 5 };
+        var now = demo.SeedingTime;
+        TxResult? settlement = null;
+        long supplierBefore = 0, supplierAfter = 0, gridBefore = 0, gridAfter = 0;
+        foreach (var wave in demo.Waves(For, chain.Ledger.Height))
+        {
+            var settles = wave.Any(tx => (tx.Body.Contract, tx.Body.Method) == (ContractName, "settle"));
+            if (settles) (supplierBefore, gridBefore) = (chain.Balance(ReceivablesSeed.OverdueSupplier), chain.Balance("grid-east"));
+            var results = chain.CommitWave(demo, wave);
+            Assert.All(results.Zip(wave), r => Assert.True(r.First.Succeeded, $"{r.Second.Body.Method} by {r.Second.Body.Signer}: {r.First.Error}"));
+            if (!settles) continue;
+            Assert.Null(settlement); // the only settlement the seed commits
+            settlement = Assert.Single(results);
+            (supplierAfter, gridAfter) = (chain.Balance(ReceivablesSeed.OverdueSupplier), chain.Balance("grid-east"));
+        }
+
+        // Paid in part: everything grid-east's account held, and the rest overdue.
+        var v = chain.Voucher(ReceivablesSeed.OverdueVoucher);
+        Assert.Equal((VoucherStatus.Overdue, ReceivablesSeed.OverdueSupplier, "grid-east", v.Id, ReceivablesSeed.OverdueFaceFen),
+            (v.Status, v.Holder, v.Issuer, v.RootId, v.FaceFen));
+        Assert.Equal(v.FaceFen, v.PaidFen + v.OverdueFen);
+        Assert.True(v.PaidFen > 0 && v.OverdueFen > 0, $"paid {v.PaidFen}, overdue {v.OverdueFen}");
+        Assert.Equal((ReceivablesSeed.OverdueMaturityAt(now), ReceivablesSeed.OverdueSettledAt(now)), (v.MaturityAt, v.SettledAt));
+        Assert.Equal(gridBefore, v.PaidFen);
+        Assert.Equal(0, gridAfter);
+
+        // The supplier's receipt: the settlement transaction paid it the partial amount, and its balance shows it.
+        Assert.NotNull(settlement);
+        var settled = Assert.Single(settlement.Events, e => e.Name == "VouchersSettled").Data;
+        Assert.Equal((v.Id, v.FaceFen, v.PaidFen, v.OverdueFen), (settled.GetProperty("rootId").GetString(), settled.GetProperty("dueFen").GetInt64(),
+            settled.GetProperty("paidFen").GetInt64(), settled.GetProperty("overdueFen").GetInt64()));
+        var paid = Assert.Single(settled.GetProperty("paid").EnumerateArray());
+        Assert.Equal((ReceivablesSeed.OverdueSupplier, v.PaidFen), (paid.GetProperty("beneficiary").GetString(), paid.GetProperty("paidFen").GetInt64()));
+        Assert.Equal(supplierBefore + v.PaidFen, supplierAfter);
+        var report = chain.Report(v.Id)!;
+        Assert.Equal([new SettlementLine(v.Id, ReceivablesSeed.OverdueSupplier, ReceivablesSeed.OverdueSupplier, v.FaceFen, v.PaidFen, v.OverdueFen)], report.Lines);
+
+        // grid-east's rating records the default: its only credit event, BBB (from A) whatever the demo seed drew.
+        var events = chain.Ledger.Store.Scan(CreditKeys.Events("grid-east")).Select(p => Json<CreditEvent>(p.Value)).ToList();
+        var defaulted = Assert.Single(events);
+        Assert.Equal((CreditEventKind.SettlementDefault, v.OverdueFen, $"receivable {v.Id} unpaid at maturity", ReceivablesSeed.OverdueSettledAt(now)),
+            (defaulted.Kind, defaulted.Amount, defaulted.Reference, defaulted.At));
+        var rating = Json<CreditRating>(chain.Ledger.Store.Get(CreditKeys.Rating("grid-east"))!);
+        Assert.Equal((750 - 80 - v.OverdueFen / 100_000_00, "BBB"), (rating.Score, rating.Grade));
+
+        // The loan refilled the account: after the whole seed grid-east can still pay the overdue part (a late payment).
+        var gridNow = chain.Balance("grid-east");
+        var supplierNow = chain.Balance(ReceivablesSeed.OverdueSupplier);
+        TestChain.AssertOk(chain.CommitOne(chain.Tx(ReceivablesSeed.Core, ContractName, "payOverdue", new VoucherArgs(v.Id))));
+        Assert.Equal((gridNow - v.OverdueFen, supplierNow + v.OverdueFen), (chain.Balance("grid-east"), chain.Balance(ReceivablesSeed.OverdueSupplier)));
+        Assert.Equal((VoucherStatus.Settled, v.FaceFen, 0L), (chain.Voucher(v.Id).Status, chain.Voucher(v.Id).PaidFen, chain.Voucher(v.Id).OverdueFen));
+    }
+
+    private static T Json<T>(string json) => ConsortiumPortal.Chain.Encoding.CanonicalJson.Deserialize<T>(System.Text.Encoding.UTF8.GetBytes(json));
 
     /// <summary>The voucher and its ancestors, root first.</summary>
     private static IEnumerable<Voucher> Lineage(TestChain chain, Voucher v)
