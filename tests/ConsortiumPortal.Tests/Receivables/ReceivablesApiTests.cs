@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ConsortiumPortal.Contracts.Settlement;
 using ConsortiumPortal.Features.Receivables;
+using ConsortiumPortal.Seed.Receivables;
 using ConsortiumPortal.Tests.Api;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -71,7 +72,8 @@ public sealed class ReceivablesApiTests(PortalApp app) : IClassFixture<PortalApp
         var (_, detail) = await SendAsync(meter.GetAsync($"/api/receivables/vouchers/{parts[1]}"));
         Assert.Equal([id, parts[0], parts[1]], detail.GetProperty("tree").EnumerateArray().Select(v => v.GetProperty("id").GetString()).ToArray());
         Assert.Equal("ccb-bank", detail.GetProperty("voucher").GetProperty("financier").GetString());
-        Assert.Equal("A", detail.GetProperty("issuerRating").GetProperty("grade").GetString());
+        // grid-east defaulted on the demo's history voucher (ReceivablesSeed.History): BBB, from the base A.
+        Assert.Equal("BBB", detail.GetProperty("issuerRating").GetProperty("grade").GetString());
 
         // Maturity passes; the job settles the root in one transaction; a second run finds nothing to do.
         var wait = maturity + 200 - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -91,6 +93,30 @@ public sealed class ReceivablesApiTests(PortalApp app) : IClassFixture<PortalApp
         var (_, reports) = await SendAsync(cable.GetAsync("/api/receivables/reports"));
         var report = reports.EnumerateArray().Single(r => r.GetProperty("rootId").GetString() == id);
         Assert.Equal((100_000_00L, 0L), (report.GetProperty("paidFen").GetInt64(), report.GetProperty("overdueFen").GetInt64()));
+    }
+
+    [Fact]
+    public async Task The_demo_history_voucher_is_overdue_paid_in_part_to_its_supplier_and_the_job_leaves_it_alone()
+    {
+        // meter-co, the supplier, sees the voucher paid in part at maturity and the rest overdue; grid-east's rating shows the default.
+        using var meter = await app.SignedInClientAsync("meter-co/operator");
+        var (status, detail) = await SendAsync(meter.GetAsync($"/api/receivables/vouchers/{ReceivablesSeed.OverdueVoucher}"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var voucher = detail.GetProperty("voucher");
+        var (face, paid, overdue) = (voucher.GetProperty("faceFen").GetInt64(), voucher.GetProperty("paidFen").GetInt64(), voucher.GetProperty("overdueFen").GetInt64());
+        Assert.Equal(("Overdue", ReceivablesSeed.OverdueFaceFen), (voucher.GetProperty("status").GetString(), face));
+        Assert.True(paid > 0 && overdue > 0 && paid + overdue == face, $"paid {paid} + overdue {overdue} != face {face}");
+        Assert.Contains(detail.GetProperty("issuerRating").GetProperty("lines").EnumerateArray(), l => l.GetProperty("label").GetString() == "Settlement default");
+        var (_, reports) = await SendAsync(meter.GetAsync("/api/receivables/reports"));
+        var report = reports.EnumerateArray().Single(r => r.GetProperty("rootId").GetString() == ReceivablesSeed.OverdueVoucher);
+        Assert.Equal((paid, overdue), (report.GetProperty("paidFen").GetInt64(), report.GetProperty("overdueFen").GetInt64()));
+        var line = Assert.Single(report.GetProperty("lines").EnumerateArray());
+        Assert.Equal(("meter-co", paid), (line.GetProperty("beneficiary").GetString(), line.GetProperty("paidFen").GetInt64()));
+
+        // Settled once (with a report): the maturity job never picks it up again.
+        using var scope = app.Services.CreateScope();
+        var (due, _) = await scope.ServiceProvider.GetRequiredService<ReceivablesQueries>().DueForSettlementAsync();
+        Assert.DoesNotContain(ReceivablesSeed.OverdueVoucher, due);
     }
 
     /// <summary>The job reads maturity against the latest block's time: commit a harmless transaction so one exists after maturity.</summary>
