@@ -21,9 +21,7 @@ public sealed class ReceivablesSeedTests
     [Fact]
     public void The_demo_has_a_three_tier_chain_with_vouchers_in_every_state_and_settles_at_maturity()
     {
-        var keys = new ConcurrentDictionary<string, Sm2KeyPair>(StringComparer.Ordinal);
-        Sm2KeyPair For(string id) => keys.GetOrAdd(id, _ => Sm2.Generate());
-        var demo = new DemoConsortium(For, new ConsortiumNode("node-1", DemoConsortium.NodeOperator, "", "127.0.0.1:1", "http://127.0.0.1:2"), TestChain.GenesisTime);
+        var (demo, For) = Demo();
         using var chain = new TestChain(demo.Genesis, For, demo.NodeId) { StepMs = 5 };
         chain.CommitDemo(demo, For);
 
@@ -57,9 +55,7 @@ public sealed class ReceivablesSeedTests
     [Fact]
     public void The_history_voucher_matured_while_grid_east_was_short_was_paid_in_part_and_is_overdue()
     {
-        var keys = new ConcurrentDictionary<string, Sm2KeyPair>(StringComparer.Ordinal);
-        Sm2KeyPair For(string id) => keys.GetOrAdd(id, _ => Sm2.Generate());
-        var demo = new DemoConsortium(For, new ConsortiumNode("node-1", DemoConsortium.NodeOperator, "", "127.0.0.1:1", "http://127.0.0.1:2"), TestChain.GenesisTime);
+        var (demo, For) = Demo();
         using var chain = new TestChain(demo.Genesis, For, demo.NodeId) { StepMs = 5 };
         var now = demo.SeedingTime;
         TxResult? settlement = null;
@@ -111,6 +107,14 @@ public sealed class ReceivablesSeedTests
         TestChain.AssertOk(chain.CommitOne(chain.Tx(ReceivablesSeed.Core, ContractName, "payOverdue", new VoucherArgs(v.Id))));
         Assert.Equal((gridNow - v.OverdueFen, supplierNow + v.OverdueFen), (chain.Balance("grid-east"), chain.Balance(ReceivablesSeed.OverdueSupplier)));
         Assert.Equal((VoucherStatus.Settled, v.FaceFen, 0L), (chain.Voucher(v.Id).Status, chain.Voucher(v.Id).PaidFen, chain.Voucher(v.Id).OverdueFen));
+    }
+
+    /// <summary>The demo consortium, seeding at TestChain.GenesisTime, and its keys.</summary>
+    private static (DemoConsortium Demo, Func<string, Sm2KeyPair> KeyFor) Demo()
+    {
+        var keys = new ConcurrentDictionary<string, Sm2KeyPair>(StringComparer.Ordinal);
+        Sm2KeyPair For(string id) => keys.GetOrAdd(id, _ => Sm2.Generate());
+        return (new DemoConsortium(For, new ConsortiumNode("node-1", DemoConsortium.NodeOperator, "", "127.0.0.1:1", "http://127.0.0.1:2"), TestChain.GenesisTime), For);
     }
 
     private static T Json<T>(string json) => ConsortiumPortal.Chain.Encoding.CanonicalJson.Deserialize<T>(System.Text.Encoding.UTF8.GetBytes(json));
