@@ -42,10 +42,11 @@ public sealed class ReceivablesSeed : IDemoApplicationSeed
     /// </summary>
     public const long OverdueFaceFen = 5_000_000 * Yuan;
     /// <summary>
-    /// The working-capital loan ICBC deposits for grid-east the day after the default. It is at least the face amount, so
-    /// grid-east can pay the overdue part in the portal and still hold at least what it held before the default (at most
-    /// 2,600,000 yuan); every later payment of the seed and of the demo's first runs (the maturity job, demand-response
-    /// payouts) was already covered by that.
+    /// The working-capital loan ICBC deposits for grid-east the day after the default. It equals the face amount, so once
+    /// grid-east pays the overdue part in the portal it holds exactly what it held just before the default (600,000 ..
+    /// 2,600,000 yuan), and until then more: every later payment from its account in the seed and in the demo's first
+    /// runs (demand-response incentives, the maturity job paying the twenty-minute vouchers) was covered by that balance
+    /// before the history existed, so it still is.
     /// </summary>
     public const long LoanFen = 5_000_000 * Yuan;
 
@@ -60,7 +61,8 @@ public sealed class ReceivablesSeed : IDemoApplicationSeed
     /// matures seven days before; the maturity job (signing as grid-east's operator, as the portal's job does) settles it
     /// a minute later, paying meter-co everything in grid-east's account and recording the rest as overdue and as a
     /// settlement default. The next day ICBC books a working-capital loan to grid-east, before the demand-response history
-    /// pays its incentives from that account (four and one day later); the overdue part stays for the demo to pay.
+    /// pays incentives from that account (four days and one day before the seeding day); the overdue part stays for the
+    /// demo to pay.
     /// </summary>
     public IEnumerable<DemoWave> History(DemoSeedContext context)
     {
