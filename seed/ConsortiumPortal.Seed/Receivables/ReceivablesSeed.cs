@@ -13,11 +13,11 @@ namespace ConsortiumPortal.Seed.Receivables;
 /// (tier 3, terminal blocks and insulating parts, admitted to the consortium by the registry seed's governance vote)
 /// with a part of its part. Vouchers end in every state: pending, rejected, cancelled, active, offered (transferring),
 /// split, financed (ICBC); two small vouchers mature twenty minutes after the seeding moment and are settled by the
-/// maturity job (paid in full) once the portal runs; and one voucher of the dated history (<see cref="History"/>) matured
-/// a week ago while grid-east's account was short: it was paid in part and the rest is overdue, a settlement default in
-/// grid-east's credit rating. Financing requests end in every state: financed (ICBC), quoted (CCB, waiting for meter-co),
+/// maturity job (paid in full) once the portal runs; and two vouchers of the dated history (<see cref="History"/>): one
+/// paid in full at its maturity eight days ago (settled), one that matured a week ago while grid-east's account was short:
+/// it was paid in part and the rest is overdue, a settlement default in grid-east's credit rating. Financing requests end in every state: financed (ICBC), quoted (CCB, waiting for meter-co),
 /// applied (ICBC, waiting), declined (CCB turns down the tier-3 supplier) and withdrawn (cable-co).
-/// Ids are assigned in commit order: RV000001 is the history's overdue voucher, RV000002.. the undated waves' vouchers;
+/// Ids are assigned in commit order: RV000001 is the history's overdue voucher, RV000002 its settled one, RV000003.. the undated waves' vouchers;
 /// RF000001.. for financing requests.
 /// </summary>
 public sealed class ReceivablesSeed : IDemoApplicationSeed
@@ -37,20 +37,29 @@ public sealed class ReceivablesSeed : IDemoApplicationSeed
     public const string OverdueSupplier = "meter-co";
     /// <summary>
     /// Its face amount: more than grid-east's account can hold at maturity whatever the demo seed draws (an opening deposit
-    /// of at most 5,000,000 yuan less the base wave's 2,400,000-yuan hold), so settlement pays what there is and leaves
-    /// the rest overdue: a settlement default of 2,400,000..4,400,000 yuan, -104..-124 points, grade BBB from A.
+    /// of at most 5,000,000 yuan less the base wave's 2,400,000-yuan hold and the 300,000 yuan paid for RV000002), so
+    /// settlement pays what there is and leaves the rest overdue: a settlement default of 2,700,000..4,700,000 yuan,
+    /// -107..-127 points, grade BBB from A.
     /// </summary>
     public const long OverdueFaceFen = 5_000_000 * Yuan;
     /// <summary>
     /// The working-capital loan ICBC deposits for grid-east the day after the default. It equals the face amount, so once
-    /// grid-east pays the overdue part in the portal it holds exactly what it held just before the default (600,000 ..
-    /// 2,600,000 yuan), and until then more: every later payment from its account in the seed and in the demo's first
-    /// runs (demand-response incentives, the maturity job paying the twenty-minute vouchers) was covered by that balance
-    /// before the history existed, so it still is.
+    /// grid-east pays the overdue part in the portal it holds exactly what it held just before the default (300,000 ..
+    /// 2,300,000 yuan), and until then more: while the overdue part is open (as seeded) it holds the loan, which covers
+    /// every later payment from its account in the seed and in the demo's first runs (demand-response incentives, the
+    /// maturity job paying the twenty-minute vouchers).
     /// </summary>
     public const long LoanFen = 5_000_000 * Yuan;
 
+    /// <summary>The history's second voucher (issued right after the overdue one): paid in full at its maturity, a day earlier.</summary>
+    public const string PaidVoucher = "RV000002";
+    /// <summary>Its supplier and face amount: less than grid-east's account holds at any point of the history.</summary>
+    public const string PaidSupplier = "cable-co";
+    public const long PaidFaceFen = 300_000 * Yuan;
+
     public static long OverdueIssuedAt(long now) => now - 9 * DayMs;
+    public static long PaidMaturityAt(long now) => now - 8 * DayMs;
+    public static long PaidSettledAt(long now) => PaidMaturityAt(now) + 60_000;
     public static long OverdueMaturityAt(long now) => now - 7 * DayMs;
     /// <summary>When the maturity job settled it: a minute after maturity.</summary>
     public static long OverdueSettledAt(long now) => OverdueMaturityAt(now) + 60_000;
@@ -76,7 +85,14 @@ public sealed class ReceivablesSeed : IDemoApplicationSeed
             R(Core, "issue", new IssueArgs(OverdueSupplier, OverdueFaceFen, OverdueMaturityAt(now), Anchor("采购合同 SGCC-EC-2026-0096 集中器 data concentrators"),
                 Anchor("发票 INV 3100-2026-0000964"), 500_000 * Yuan, "集中器及采集终端 data concentrators and collection terminals")),
         ], issuedAt);
-        yield return new DemoWave([R(Tier2, "acceptIssue", new VoucherArgs(OverdueVoucher))], issuedAt + 60 * 60_000);
+        yield return new DemoWave(
+        [
+            R(Core, "issue", new IssueArgs(PaidSupplier, PaidFaceFen, PaidMaturityAt(now), Anchor("采购合同 SGCC-EC-2026-0097 电缆附件 cable accessories"),
+                Anchor("发票 INV 3100-2026-0000971"), 0, "电缆终端头 cable terminations")),
+        ], issuedAt + 60_000);
+        yield return new DemoWave([R(Tier2, "acceptIssue", new VoucherArgs(OverdueVoucher)), R(Tier1, "acceptIssue", new VoucherArgs(PaidVoucher))],
+            issuedAt + 60 * 60_000);
+        yield return new DemoWave([R(Core, "settle", new SettleArgs([PaidVoucher]))], PaidSettledAt(now));
         yield return new DemoWave([R(Core, "settle", new SettleArgs([OverdueVoucher]))], OverdueSettledAt(now));
         yield return new DemoWave(
         [
@@ -99,68 +115,68 @@ public sealed class ReceivablesSeed : IDemoApplicationSeed
         yield return
         [
             Issue("cable-co", 8_000_000, genesis + 180 * DayMs, "采购合同 SGCC-EC-2026-0118 电缆 cable", "发票 INV 3100-2026-0001187", 500_000,
-                "2026 年第四季度电缆采购 Q4 2026 power cable order"),                                                        // RV000002
+                "2026 年第四季度电缆采购 Q4 2026 power cable order"),                                                        // RV000003
             Issue("meter-co", 1_200_000, genesis + 90 * DayMs, "采购合同 SGCC-EC-2026-0131 智能电表 smart meters", "发票 INV 3100-2026-0001311", 100_000,
-                "智能电表第二批 smart meters, batch 2"),                                                                    // RV000003 pending
+                "智能电表第二批 smart meters, batch 2"),                                                                    // RV000004 pending
             Issue("cable-co", 600_000, genesis + 120 * DayMs, "采购合同 SGCC-EC-2026-0140", "发票 INV 3100-2026-0001402", 0,
-                "金额有误 amount in dispute"),                                                                              // RV000004 rejected
+                "金额有误 amount in dispute"),                                                                              // RV000005 rejected
             Issue("meter-co", 300_000, genesis + 60 * DayMs, "采购合同 SGCC-EC-2026-0152", "发票 INV 3100-2026-0001520", 0,
-                "重复开具 issued twice by mistake"),                                                                         // RV000005 cancelled
+                "重复开具 issued twice by mistake"),                                                                         // RV000006 cancelled
             Issue("meter-co", 200_000, soon, "采购合同 SGCC-EC-2026-0077 表箱 meter boxes", "发票 INV 3100-2026-0000771", 0,
-                "表箱尾款 meter boxes, final payment"),                                                                      // RV000006 matures soon
+                "表箱尾款 meter boxes, final payment"),                                                                      // RV000007 matures soon
             Issue("cable-co", 150_000, soon, "采购合同 SGCC-EC-2026-0081 接头 cable joints", "发票 INV 3100-2026-0000815", 50_000,
-                "电缆接头 cable joints"),                                                                                    // RV000007 matures soon
+                "电缆接头 cable joints"),                                                                                    // RV000008 matures soon
         ];
         yield return
         [
-            R(Tier1, "acceptIssue", new VoucherArgs("RV000002")),
-            R(Tier1, "acceptIssue", new VoucherArgs("RV000007")),
-            R(Tier2, "acceptIssue", new VoucherArgs("RV000006")),
-            R(Tier1, "rejectIssue", new VoucherArgs("RV000004")),
-            R(Core, "cancelIssue", new VoucherArgs("RV000005")),
+            R(Tier1, "acceptIssue", new VoucherArgs("RV000003")),
+            R(Tier1, "acceptIssue", new VoucherArgs("RV000008")),
+            R(Tier2, "acceptIssue", new VoucherArgs("RV000007")),
+            R(Tier1, "rejectIssue", new VoucherArgs("RV000005")),
+            R(Core, "cancelIssue", new VoucherArgs("RV000006")),
         ];
-        // cable-co splits the big voucher (RV000008..10) and the small one (RV000011, RV000012).
+        // cable-co splits the big voucher (RV000009..10) and the small one (RV000012, RV000013).
         yield return
         [
-            R(Tier1, "split", new SplitArgs("RV000002", [2_000_000 * Yuan, 3_000_000 * Yuan, 3_000_000 * Yuan])),
-            R(Tier1, "split", new SplitArgs("RV000007", [100_000 * Yuan, 50_000 * Yuan])),
-        ];
-        yield return
-        [
-            R(Tier1, "transfer", new TransferArgs("RV000009", "meter-co")),
-            R(Tier1, "transfer", new TransferArgs("RV000010", "meter-co")),   // stays offered
-            R(Tier1, "transfer", new TransferArgs("RV000012", "meter-co")),
-            R(Tier1, "applyFinancing", new ApplyArgs("RV000008", "icbc-bank")),   // RF000001
+            R(Tier1, "split", new SplitArgs("RV000003", [2_000_000 * Yuan, 3_000_000 * Yuan, 3_000_000 * Yuan])),
+            R(Tier1, "split", new SplitArgs("RV000008", [100_000 * Yuan, 50_000 * Yuan])),
         ];
         yield return
         [
-            R(Tier2, "acceptTransfer", new VoucherArgs("RV000009")),
-            R(Tier2, "acceptTransfer", new VoucherArgs("RV000012")),
+            R(Tier1, "transfer", new TransferArgs("RV000010", "meter-co")),
+            R(Tier1, "transfer", new TransferArgs("RV000011", "meter-co")),   // stays offered
+            R(Tier1, "transfer", new TransferArgs("RV000013", "meter-co")),
+            R(Tier1, "applyFinancing", new ApplyArgs("RV000009", "icbc-bank")),   // RF000001
+        ];
+        yield return
+        [
+            R(Tier2, "acceptTransfer", new VoucherArgs("RV000010")),
+            R(Tier2, "acceptTransfer", new VoucherArgs("RV000013")),
             R(Icbc, "quote", new QuoteArgs("RF000001", 380, genesis + 7 * DayMs)),
         ];
-        // meter-co splits what it received (RV000013, RV000014) and pays its own supplier, insul-co, with one part.
+        // meter-co splits what it received (RV000014, RV000015) and pays its own supplier, insul-co, with one part.
         yield return
         [
             R(Tier1, "acceptQuote", new RequestArgs("RF000001")),
-            R(Tier2, "split", new SplitArgs("RV000009", [1_500_000 * Yuan, 1_500_000 * Yuan])),
+            R(Tier2, "split", new SplitArgs("RV000010", [1_500_000 * Yuan, 1_500_000 * Yuan])),
         ];
         yield return
         [
-            R(Tier2, "transfer", new TransferArgs("RV000014", DemoOnboarding.InsulCo)),
-            R(Tier2, "applyFinancing", new ApplyArgs("RV000013", "ccb-bank")),   // RF000002
+            R(Tier2, "transfer", new TransferArgs("RV000015", DemoOnboarding.InsulCo)),
+            R(Tier2, "applyFinancing", new ApplyArgs("RV000014", "ccb-bank")),   // RF000002
         ];
         yield return
         [
-            R(Tier3, "acceptTransfer", new VoucherArgs("RV000014")),
+            R(Tier3, "acceptTransfer", new VoucherArgs("RV000015")),
             R(Ccb, "quote", new QuoteArgs("RF000002", 420, genesis + 30 * DayMs)),   // waits for meter-co
-            R(Tier1, "applyFinancing", new ApplyArgs("RV000011", "ccb-bank")),     // RF000003
+            R(Tier1, "applyFinancing", new ApplyArgs("RV000012", "ccb-bank")),     // RF000003
         ];
         yield return
         [
             R(Tier1, "withdrawFinancing", new RequestArgs("RF000003", "临近到期，不再贴现 matures soon; not worth discounting")),
-            R(Tier3, "applyFinancing", new ApplyArgs("RV000014", "ccb-bank")),     // RF000004
+            R(Tier3, "applyFinancing", new ApplyArgs("RV000015", "ccb-bank")),     // RF000004
         ];
         yield return [R(Ccb, "declineFinancing", new RequestArgs("RF000004", "暂无授信额度 no credit line for this supplier yet"))];
-        yield return [R(Tier3, "applyFinancing", new ApplyArgs("RV000014", "icbc-bank"))];   // RF000005, waits for ICBC
+        yield return [R(Tier3, "applyFinancing", new ApplyArgs("RV000015", "icbc-bank"))];   // RF000005, waits for ICBC
     }
 }

@@ -145,20 +145,20 @@ public sealed class ReceivablesApiTests(PortalApp app) : IClassFixture<PortalApp
 
         // The demo's big voucher: cable-co, meter-co and insul-co hold parts, ICBC financed one; steel-works is not in the chain.
         using var steel = await app.SignedInClientAsync("steel-works/operator");
-        var (hidden, _) = await SendAsync(steel.GetAsync("/api/receivables/vouchers/RV000002"));
+        var (hidden, _) = await SendAsync(steel.GetAsync("/api/receivables/vouchers/RV000003"));
         Assert.Equal(HttpStatusCode.NotFound, hidden);
         using var regulator = await app.SignedInClientAsync("nea-reg/operator");
-        var (seen, tree) = await SendAsync(regulator.GetAsync("/api/receivables/vouchers/RV000002"));
+        var (seen, tree) = await SendAsync(regulator.GetAsync("/api/receivables/vouchers/RV000003"));
         Assert.Equal(HttpStatusCode.OK, seen);
         Assert.True(tree.GetProperty("tree").GetArrayLength() >= 6);
         // Three tiers of suppliers down one lineage: cable-co, meter-co, and insul-co, the supplier the seed voted in.
         var byId = tree.GetProperty("tree").EnumerateArray().ToDictionary(v => v.GetProperty("id").GetString()!, v => v);
         var lineage = new List<string>();
         string? Parent(string id) => byId[id].TryGetProperty("parentId", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-        for (string? id = "RV000014"; id is not null; id = Parent(id))
+        for (string? id = "RV000015"; id is not null; id = Parent(id))
             lineage.Insert(0, byId[id].GetProperty("holder").GetString()!);
         Assert.Equal(["cable-co", "meter-co", "insul-co"], lineage);
-        Assert.Equal("grid-east", byId["RV000014"].GetProperty("issuer").GetString());
+        Assert.Equal("grid-east", byId["RV000015"].GetProperty("issuer").GetString());
         var (_, financed) = await SendAsync(regulator.GetAsync("/api/receivables/vouchers?view=financed"));
         Assert.Contains(financed.GetProperty("items").EnumerateArray(), v => v.GetProperty("financier").GetString() == "icbc-bank");
 
